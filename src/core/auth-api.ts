@@ -1,0 +1,155 @@
+import type { AuthSettings } from './auth-options.js'
+import type {
+  AuditEvent,
+  AuditEventType,
+  Page,
+  Profile,
+  RequestContext,
+  Role,
+  Session,
+  User,
+} from './types.js'
+
+export interface RegisterInput {
+  readonly email: string
+  readonly password: string
+  readonly username?: string | undefined
+  readonly name?: string | undefined
+  readonly profile?: Readonly<Record<string, unknown>> | undefined
+}
+
+/** Exactly one of email and username identifies the account. */
+export interface LoginInput {
+  readonly email?: string | undefined
+  readonly username?: string | undefined
+  readonly password: string
+}
+
+export interface IssuedTokens {
+  /** JWT; carries sub, sid, iat, exp, iss, aud, jti. */
+  readonly accessToken: string
+  readonly tokenType: 'bearer'
+  readonly expiresIn: number
+  readonly refreshToken: string
+  /** `id.secret`, the value of the session cookie. */
+  readonly sessionToken: string
+  readonly sessionExpiresAt: Date
+  readonly session: Session
+  readonly user: User
+}
+
+export type LoginResult = { readonly kind: 'tokens'; readonly tokens: IssuedTokens }
+
+export type Credential =
+  | { readonly kind: 'bearer'; readonly token: string }
+  | { readonly kind: 'cookie'; readonly token: string }
+
+/** An authenticated caller: a live session and its user, as of this request. */
+export interface Principal {
+  readonly user: User
+  readonly session: Session
+  readonly via: Credential['kind']
+}
+
+export interface ProfilePatchInput {
+  readonly name?: string | null | undefined
+  readonly username?: string | null | undefined
+  readonly profile?: Readonly<Record<string, unknown>> | undefined
+}
+
+export interface PasswordChangeInput {
+  readonly currentPassword: string
+  readonly newPassword: string
+}
+
+export interface SessionView {
+  readonly session: Session
+  readonly current: boolean
+}
+
+export interface AdminUserPatch {
+  readonly role?: Role | undefined
+  readonly disabled?: boolean | undefined
+  readonly emailVerified?: boolean | undefined
+}
+
+export interface AdminCreateUserInput extends RegisterInput {
+  readonly role?: Role | undefined
+  readonly emailVerified?: boolean | undefined
+}
+
+/** One line of `latchkey users import`: a password or an existing bcrypt/argon2 hash. */
+export interface ImportUserInput {
+  readonly email: string
+  readonly username?: string | undefined
+  readonly name?: string | undefined
+  readonly role?: Role | undefined
+  readonly emailVerified?: boolean | undefined
+  readonly password?: string | undefined
+  readonly passwordHash?: string | undefined
+  readonly profile?: Readonly<Record<string, unknown>> | undefined
+}
+
+export interface AuditListQuery {
+  readonly type?: AuditEventType | undefined
+  readonly userId?: string | undefined
+  readonly since?: Date | undefined
+  readonly until?: Date | undefined
+  readonly limit?: number | undefined
+  readonly cursor?: string | undefined
+}
+
+export interface UserListQuery {
+  readonly q?: string | undefined
+  readonly limit?: number | undefined
+  readonly cursor?: string | undefined
+}
+
+export interface JSONWebKeySet {
+  readonly keys: readonly Record<string, unknown>[]
+}
+
+/**
+ * The object the HTTP layer, the pages and the CLI call. Every method either returns a value or
+ * throws `AuthError`; nothing here knows HTTP.
+ */
+export interface Auth {
+  readonly settings: AuthSettings
+  register(input: RegisterInput, ctx: RequestContext): Promise<User>
+  login(input: LoginInput, ctx: RequestContext): Promise<LoginResult>
+  refresh(refreshToken: string, ctx: RequestContext): Promise<IssuedTokens>
+  /** Throws not_authenticated, session_revoked or token_expired. */
+  authenticate(credential: Credential): Promise<Principal>
+  logout(principal: Principal, ctx: RequestContext): Promise<void>
+  logoutAll(principal: Principal, ctx: RequestContext): Promise<void>
+  updateMe(principal: Principal, patch: ProfilePatchInput, ctx: RequestContext): Promise<User>
+  changePassword(principal: Principal, input: PasswordChangeInput, ctx: RequestContext): Promise<void>
+  listSessions(principal: Principal): Promise<SessionView[]>
+  /** 404 (`not_found`) for a session that is not the caller's. */
+  revokeSession(principal: Principal, sessionId: string, ctx: RequestContext): Promise<void>
+
+  /** Admin only (403 `forbidden` otherwise). */
+  listUsers(principal: Principal, query: UserListQuery): Promise<Page<User>>
+  getUser(principal: Principal, userId: string): Promise<User>
+  updateUser(principal: Principal, userId: string, patch: AdminUserPatch, ctx: RequestContext): Promise<User>
+  revokeUserSessions(principal: Principal, userId: string, ctx: RequestContext): Promise<void>
+
+  /** A user may read their own events, an admin anyone's. */
+  listUserEvents(principal: Principal, userId: string, query: AuditListQuery): Promise<Page<AuditEvent>>
+  /** Admin only. */
+  listEvents(principal: Principal, query: AuditListQuery): Promise<Page<AuditEvent>>
+
+  /** Bootstrap and operations paths (CLI); no principal, the operator is trusted. */
+  createUser(input: AdminCreateUserInput, ctx: RequestContext): Promise<User>
+  setRole(emailOrId: string, role: Role, ctx: RequestContext): Promise<User>
+  importUser(input: ImportUserInput, ctx: RequestContext): Promise<User>
+  findUser(emailOrId: string): Promise<User | null>
+  listAllUsers(query: UserListQuery): Promise<Page<User>>
+
+  jwks(): JSONWebKeySet
+  /** True when the store answers. */
+  isReady(): Promise<boolean>
+  close(): Promise<void>
+}
+
+export type { Profile }

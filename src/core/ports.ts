@@ -1,0 +1,177 @@
+// The ports core needs from the outside world. Each is shaped around what the domain needs to
+// happen atomically, not around tables: every adapter passes test/storage/store-conformance.ts.
+import type {
+  AuditEvent,
+  AuditQuery,
+  LoginAttemptDecision,
+  LoginThrottlePolicy,
+  NewAuditEvent,
+  NewRefreshToken,
+  NewSession,
+  NewUser,
+  Page,
+  RefreshConsumeResult,
+  RevokeReason,
+  Session,
+  User,
+  UserPatch,
+  UserQuery,
+  UserWithPassword,
+} from './types.js'
+
+/** Users. Unique-key violations come back as `AuthError('email_taken' | 'username_taken')`. */
+export interface UserStore {
+  create(user: NewUser): Promise<User>
+  findById(id: string): Promise<User | null>
+  findByIdWithPassword(id: string): Promise<UserWithPassword | null>
+  /** `email` is already normalised by core. */
+  findByEmailWithPassword(email: string): Promise<UserWithPassword | null>
+  /** `usernameKey` is the case-folded username. */
+  findByUsernameKeyWithPassword(usernameKey: string): Promise<UserWithPassword | null>
+  /** Returns null for an unknown id. */
+  update(id: string, patch: UserPatch, now: Date): Promise<User | null>
+  /** Newest first; `cursor` is the last id of the previous page. */
+  list(query: UserQuery): Promise<Page<User>>
+  count(): Promise<number>
+}
+
+export interface SessionStore {
+  create(session: NewSession): Promise<Session>
+  findById(id: string): Promise<Session | null>
+  /** The hot path: the session and its user in one lookup; null when either is missing. */
+  findWithUser(id: string): Promise<{ session: Session; user: User } | null>
+  touch(id: string, lastSeenAt: Date): Promise<void>
+  /** True when this call revoked it; false if it was unknown or already revoked. */
+  revoke(id: string, reason: RevokeReason, now: Date): Promise<boolean>
+  /** Revokes every active session of the user but `exceptId`; returns the ids it revoked. */
+  revokeAllForUser(
+    userId: string,
+    reason: RevokeReason,
+    now: Date,
+    exceptId?: string,
+  ): Promise<string[]>
+  /** Active (not revoked, not past `expiresAt`) sessions, newest first. */
+  listActiveForUser(userId: string, now: Date): Promise<Session[]>
+}
+
+export interface RefreshTokenRecord {
+  readonly tokenHash: Uint8Array
+  readonly sessionId: string
+  readonly createdAt: Date
+  readonly expiresAt: Date
+  readonly spentAt: Date | null
+}
+
+export interface RefreshConsumeInput {
+  readonly presentedHash: Uint8Array
+  /** Stored, bound to the same session, only by the presentation that wins the race. */
+  readonly successor: Omit<NewRefreshToken, 'sessionId'>
+  readonly now: Date
+  readonly graceSeconds: number
+}
+
+export interface RefreshTokenStore {
+  issue(token: NewRefreshToken): Promise<void>
+  findByHash(tokenHash: Uint8Array): Promise<RefreshTokenRecord | null>
+  /**
+   * Atomically marks the presented token spent and stores its successor. Of any number of
+   * concurrent calls with one token exactly one gets `rotated`; the others get `grace` (within
+   * `graceSeconds` of the first) or `reused`. Null for an unknown token.
+   */
+  consume(input: RefreshConsumeInput): Promise<RefreshConsumeResult | null>
+}
+
+export interface AuditStore {
+  append(event: NewAuditEvent): Promise<void>
+  /** Newest first. */
+  query(query: AuditQuery): Promise<Page<AuditEvent>>
+}
+
+/** Per-account login throttle, keyed by a hash of the normalised identifier (known or not). */
+export interface LoginThrottleStore {
+  /**
+   * Atomically counts one attempt and says whether it may proceed. Counting before the password
+   * check means N parallel guesses cannot all slip through before the first failure is recorded.
+   */
+  registerAttempt(key: string, now: Date, policy: LoginThrottlePolicy): Promise<LoginAttemptDecision>
+  /** After a successful login. */
+  clear(key: string): Promise<void>
+}
+
+export interface StoredSigningKey {
+  readonly kid: string
+  readonly alg: 'EdDSA'
+  /** Public JWK as JSON. */
+  readonly publicJwk: string
+  /** Private JWK, encrypted with the instance secret (never plaintext at rest). */
+  readonly privateJwkEncrypted: string
+  readonly createdAt: Date
+}
+
+export interface KeyStore {
+  listSigningKeys(): Promise<StoredSigningKey[]>
+  addSigningKey(key: StoredSigningKey): Promise<void>
+}
+
+/** The parts of the store a transaction sees. */
+export interface StoreTx {
+  readonly users: UserStore
+  readonly sessions: SessionStore
+  readonly refreshTokens: RefreshTokenStore
+  readonly audit: AuditStore
+}
+
+/**
+ * The storage port. Everything an audit event records is written in the same transaction as the
+ * event (`store.transaction(async (tx) => { ...; await tx.audit.append(event) })`).
+ */
+export interface Store extends StoreTx {
+  readonly loginThrottle: LoginThrottleStore
+  readonly keys: KeyStore
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>
+  /** Answers when the database does; used by /readyz. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface Clock {
+  now(): Date
+}
+
+export interface PasswordVerifyResult {
+  readonly valid: boolean
+  /** The stored hash is not argon2id at the current parameters (imported bcrypt, weaker argon2). */
+  readonly needsRehash: boolean
+}
+
+/** argon2id off the event loop. A full queue throws `AuthError('service_unavailable')`. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>
+  verify(hash: string, password: string): Promise<PasswordVerifyResult>
+  /** Spends the same work as a real verify; used for unknown users. */
+  verifyDummy(password: string): Promise<void>
+  close(): Promise<void>
+}
+
+export interface RateLimitDecision {
+  readonly allowed: boolean
+  readonly retryAfterSeconds: number
+}
+
+/** Fixed-window counters (memory on one node, Redis when shared). */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitDecision>
+  close(): Promise<void>
+}
+
+/** An application log that core may write to; adapters must redact. */
+export interface Logger {
+  info(obj: Record<string, unknown>, msg: string): void
+  warn(obj: Record<string, unknown>, msg: string): void
+  error(obj: Record<string, unknown>, msg: string): void
+}
+
+/** Copies audit events somewhere outside the database (the AUDIT_LOG_FILE JSON-lines file). */
+export interface AuditSink {
+  write(event: AuditEvent): void
+}
