@@ -85,6 +85,8 @@ export interface AuditStore {
   append(event: NewAuditEvent): Promise<void>
   /** Newest first. */
   query(query: AuditQuery): Promise<Page<AuditEvent>>
+  /** Walks the hash chain (each event's hash covers its content and the previous hash). */
+  verifyChain(): Promise<AuditChainVerdict>
 }
 
 /** Per-account login throttle, keyed by a hash of the normalised identifier (known or not). */
@@ -175,3 +177,7 @@ export interface Logger {
 export interface AuditSink {
   write(event: AuditEvent): void
 }
+
+export type AuditChainVerdict =
+  | { readonly ok: true; readonly count: number }
+  | { readonly ok: false; readonly count: number; readonly brokenAtId: string; readonly reason: string }
