@@ -31,8 +31,8 @@ export interface IssuedTokens {
   readonly tokenType: 'bearer'
   readonly expiresIn: number
   readonly refreshToken: string
-  /** `id.secret`, the value of the session cookie. */
-  readonly sessionToken: string
+  /** `id.secret`, the value of the session cookie; null on refresh (the cookie stays as it is). */
+  readonly sessionToken: string | null
   readonly sessionExpiresAt: Date
   readonly session: Session
   readonly user: User

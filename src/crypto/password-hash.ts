@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto'
+import { Piscina } from 'piscina'
+import { AuthError } from '../core/errors.js'
+import type { PasswordHasher, PasswordVerifyResult } from '../core/ports.js'
+import type { Argon2Params, PasswordTask } from './password-worker.js'
+
+/** OWASP Password Storage Cheat Sheet / ASVS 5.0 App. C: argon2id, 19 MiB, 2 passes, 1 lane. */
+export const ARGON2_PARAMS: Argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 }
+
+export interface PasswordHasherOptions {
+  /** Worker threads; the default is one per core. */
+  readonly threads: number
+  /** Tasks allowed to wait; past it callers get `service_unavailable` instead of piling up. */
+  readonly maxQueue: number
+  readonly params?: Argon2Params
+}
+
+/** Is `hash` argon2id at least as strong as `params`? Anything else is upgraded at next login. */
+export function isCurrentArgon2Hash(hash: string, params: Argon2Params = ARGON2_PARAMS): boolean {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hash)
+  if (!match) return false
+  const [, m, t, p] = match.map(Number)
+  return (
+    m !== undefined &&
+    t !== undefined &&
+    p !== undefined &&
+    m >= params.memoryCost &&
+    t >= params.timeCost &&
+    p >= params.parallelism
+  )
+}
+
+function workerFile(): URL {
+  // Under tsx (tests, development) this module is a .ts file and so is its worker.
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
+  return new URL(`./password-worker${extension}`, import.meta.url)
+}
+
+export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
+  const params = options.params ?? ARGON2_PARAMS
+  const pool = new Piscina<PasswordTask, string | boolean>({
+    filename: workerFile().href,
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    maxQueue: options.maxQueue,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  })
+  let dummyHash: Promise<string> | undefined
+
+  async function run(task: PasswordTask): Promise<string | boolean> {
+    try {
+      return await pool.run(task)
+    } catch (error) {
+      // Piscina refuses at once when its queue is full: shed load rather than queue for seconds.
+      if (error instanceof Error && /queue is at limit/i.test(error.message)) {
+        throw new AuthError('service_unavailable', {
+          detail: 'The server is busy checking passwords; try again shortly.',
+          retryAfterSeconds: 1,
+          cause: error,
+        })
+      }
+      throw error
+    }
+  }
+
+  async function hash(password: string): Promise<string> {
+    const result = await run({ op: 'hash', password, params })
+    if (typeof result !== 'string') throw new Error('password worker returned no hash')
+    return result
+  }
+
+  return {
+    hash,
+    async verify(storedHash: string, password: string): Promise<PasswordVerifyResult> {
+      const valid = (await run({ op: 'verify', hash: storedHash, password })) === true
+      return { valid, needsRehash: valid && !isCurrentArgon2Hash(storedHash, params) }
+    },
+    async verifyDummy(password: string): Promise<void> {
+      dummyHash ??= hash(randomBytes(32).toString('base64url'))
+      await run({ op: 'verify', hash: await dummyHash, password })
+    },
+    async close(): Promise<void> {
+      await pool.destroy()
+    },
+  }
+}
