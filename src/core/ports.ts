@@ -8,8 +8,14 @@ import type {
   NewAuditEvent,
   NewRefreshToken,
   NewSession,
+  NewOneTimeToken,
   NewUser,
+  OneTimeTokenConsumeResult,
+  OneTimeTokenPurpose,
   Page,
+  ExternalIdentity,
+  TotpFactor,
+  WebAuthnCredential,
   RefreshConsumeResult,
   RevokeReason,
   Session,
@@ -115,12 +121,66 @@ export interface KeyStore {
   addSigningKey(key: StoredSigningKey): Promise<void>
 }
 
+/** Email verification, password reset, MFA login tickets, WebAuthn challenges. */
+export interface OneTimeTokenStore {
+  /** With `voidOthers`, the user's earlier unused tokens of the same purpose are voided in the same step. */
+  issue(token: NewOneTimeToken, options?: { readonly voidOthers?: boolean }): Promise<void>
+  /**
+   * Atomically marks the token used. Of concurrent calls exactly one gets `consumed`; the rest
+   * `used`. A token of another purpose is unknown (null).
+   */
+  consume(tokenHash: Uint8Array, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenConsumeResult | null>
+  /** Voids every unused token of the purpose for the user (e.g. after a password change). */
+  voidForUser(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<number>
+}
+
+export interface MfaStore {
+  findTotp(userId: string): Promise<TotpFactor | null>
+  /** Replaces any unconfirmed factor; refuses (false) when one is already enabled. */
+  savePendingTotp(userId: string, secretEncrypted: string, now: Date): Promise<boolean>
+  /**
+   * Atomically accepts a time step: true only if it is greater than the last accepted step (the
+   * update is conditional), so a code is never accepted twice, even concurrently (SEC-MFA-03).
+   */
+  acceptTotpStep(userId: string, step: number): Promise<boolean>
+  /** Marks the pending factor enabled and sets users.mfa_enabled. */
+  enableTotp(userId: string, now: Date): Promise<boolean>
+  /** Removes the factor and the recovery codes; clears users.mfa_enabled. */
+  disableTotp(userId: string): Promise<void>
+  /** Deletes the old set and stores the new hashes in one step. */
+  replaceRecoveryCodes(userId: string, codeHashes: readonly Uint8Array[], now: Date): Promise<void>
+  /** Atomically spends one code; true for exactly one of concurrent calls. */
+  useRecoveryCode(userId: string, codeHash: Uint8Array, now: Date): Promise<boolean>
+  countRecoveryCodes(userId: string): Promise<number>
+}
+
+export interface WebAuthnStore {
+  add(credential: WebAuthnCredential): Promise<void>
+  findById(id: string): Promise<WebAuthnCredential | null>
+  listForUser(userId: string): Promise<WebAuthnCredential[]>
+  /** Stores the new signature counter only if it grew (or both are 0), atomically. */
+  recordUse(id: string, counter: number, now: Date): Promise<boolean>
+  delete(userId: string, id: string): Promise<boolean>
+}
+
+export interface IdentityStore {
+  /** Unique on (issuer, subject): linking an identity that is already linked returns false. */
+  link(identity: ExternalIdentity): Promise<boolean>
+  findByIssuerSubject(issuer: string, subject: string): Promise<ExternalIdentity | null>
+  listForUser(userId: string): Promise<ExternalIdentity[]>
+  unlink(userId: string, id: string): Promise<boolean>
+}
+
 /** The parts of the store a transaction sees. */
 export interface StoreTx {
   readonly users: UserStore
   readonly sessions: SessionStore
   readonly refreshTokens: RefreshTokenStore
   readonly audit: AuditStore
+  readonly oneTimeTokens: OneTimeTokenStore
+  readonly mfa: MfaStore
+  readonly webauthn: WebAuthnStore
+  readonly identities: IdentityStore
 }
 
 /**

@@ -176,3 +176,67 @@ export interface LoginThrottlePolicy {
 export type LoginAttemptDecision =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly retryAfterSeconds: number }
+
+/** What a single-use token proves; each purpose is consumed only as itself. */
+export type OneTimeTokenPurpose = 'email_verification' | 'password_reset' | 'mfa_login' | 'webauthn_challenge'
+
+export interface NewOneTimeToken {
+  readonly tokenHash: Uint8Array
+  readonly purpose: OneTimeTokenPurpose
+  /** Null only for challenges issued before anyone is known (passkey login). */
+  readonly userId: string | null
+  /** The address a verification token was sent to: it verifies that address only. */
+  readonly email: string | null
+  /** Small non-secret facts the purpose needs (e.g. a WebAuthn challenge). */
+  readonly data: Readonly<Record<string, string | number | boolean | null>>
+  readonly createdAt: Date
+  readonly expiresAt: Date
+}
+
+export type OneTimeTokenConsumeResult =
+  | {
+      readonly kind: 'consumed'
+      readonly userId: string | null
+      readonly email: string | null
+      readonly data: Readonly<Record<string, string | number | boolean | null>>
+    }
+  | { readonly kind: 'used' }
+  | { readonly kind: 'expired' }
+  /** Superseded by a newer token or by a password change. */
+  | { readonly kind: 'voided' }
+
+export interface TotpFactor {
+  readonly userId: string
+  /** The base32 secret sealed with the instance secret (AES-GCM); never stored in clear. */
+  readonly secretEncrypted: string
+  /** Null while set up but not yet confirmed with a first code. */
+  readonly enabledAt: Date | null
+  /** The last RFC 6238 time step accepted, so no code is accepted twice. */
+  readonly lastUsedStep: number | null
+  readonly createdAt: Date
+}
+
+export interface WebAuthnCredential {
+  /** base64url credential id. */
+  readonly id: string
+  readonly userId: string
+  /** COSE public key, base64url. */
+  readonly publicKey: string
+  readonly counter: number
+  readonly transports: readonly string[]
+  readonly name: string | null
+  readonly createdAt: Date
+  readonly lastUsedAt: Date | null
+}
+
+export interface ExternalIdentity {
+  readonly id: string
+  readonly userId: string
+  /** The provider's issuer (OIDC `iss`, or a fixed name for plain OAuth 2 providers). */
+  readonly issuer: string
+  /** The provider's stable subject id; identities are keyed by (issuer, subject) (SEC-OIDC-04). */
+  readonly subject: string
+  readonly provider: string
+  readonly email: string | null
+  readonly createdAt: Date
+}
