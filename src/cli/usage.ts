@@ -1,0 +1,24 @@
+export const USAGE = `Usage: latchkey <command> [options]
+
+Commands:
+  serve                                 start the HTTP server (PORT, HOST, ... from the environment)
+  migrate [up|down|status]              apply (default), roll back one, or list schema migrations
+  user create --email E --password P [--role user|admin] [--username U] [--name N]
+                                        create an account; the password may instead come from
+                                        LATCHKEY_PASSWORD or, with --password-stdin, standard input
+  user list                             list every account
+  user set-role EMAIL|ID ROLE           make an account user or admin
+  users import FILE                     import JSON lines (email, password or password_hash,
+                                        username, name, role, email_verified, profile); - reads stdin
+  otp SECRET                            print the current TOTP code of a base32 secret (a dev aid)
+
+Configuration is read from the environment and .env; see docs/configuration.md.
+Exit status: 0 success, 1 failure, 2 usage error.`
+
+/** A command line we cannot act on: printed with the usage text, exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}

@@ -1,0 +1,128 @@
+// The only place where domain values meet the wire (snake_case). Each encoder names the fields it
+// lets out, so a field added to a domain type (a hash, a secret) stays inside until someone adds
+// it here on purpose (Lucia: encodeSessionPublicJSON). Decoders turn validated bodies into core
+// inputs; the TypeBox schemas have already refused unknown fields and wrong types.
+import type { Static } from '@sinclair/typebox'
+import type {
+  AdminUserPatch,
+  AuditListQuery,
+  IssuedTokens,
+  JSONWebKeySet,
+  LoginInput,
+  PasswordChangeInput,
+  SessionView,
+} from '../core/auth-api.js'
+import { validationFailed } from '../core/errors.js'
+import type { AuditEvent, Page, User } from '../core/types.js'
+import type { AuditEventJSON, AuditQuery, UserEventsQuery } from './schemas/audit.js'
+import type { LoginBody, PasswordChangeBody, TokensJSON } from './schemas/auth.js'
+import type { JWKJSON, JWKSJSON } from './schemas/service.js'
+import type { SessionJSON } from './schemas/session.js'
+import type { AdminUserPatchBody, UserJSON } from './schemas/user.js'
+
+export function encodeUser(user: User): UserJSON {
+  return {
+    id: user.id,
+    email: user.email,
+    username: user.username,
+    name: user.name,
+    role: user.role,
+    email_verified: user.emailVerified,
+    mfa_enabled: user.mfaEnabled,
+    disabled: user.disabled,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+    profile: { ...user.profile },
+  }
+}
+
+/** The session token is not here: it travels only in the HttpOnly cookie. */
+export function encodeTokens(tokens: IssuedTokens): TokensJSON {
+  return {
+    access_token: tokens.accessToken,
+    token_type: 'bearer',
+    expires_in: tokens.expiresIn,
+    refresh_token: tokens.refreshToken,
+    user: encodeUser(tokens.user),
+  }
+}
+
+export function encodeSessionView(view: SessionView): SessionJSON {
+  const { session } = view
+  return {
+    id: session.id,
+    created_at: session.createdAt.toISOString(),
+    last_seen_at: session.lastSeenAt.toISOString(),
+    expires_at: session.expiresAt.toISOString(),
+    ip: session.ip,
+    user_agent: session.userAgent,
+    current: view.current,
+  }
+}
+
+export function encodeAuditEvent(event: AuditEvent): AuditEventJSON {
+  return {
+    id: event.id,
+    at: event.at.toISOString(),
+    type: event.type,
+    user_id: event.userId,
+    actor_id: event.actorId,
+    session_id: event.sessionId,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    data: { ...event.data },
+  }
+}
+
+export function encodePage<T, J>(
+  page: Page<T>,
+  encode: (item: T) => J,
+): { items: J[]; next_cursor: string | null } {
+  return { items: page.items.map(encode), next_cursor: page.nextCursor }
+}
+
+const PUBLIC_JWK_MEMBERS = ['kty', 'kid', 'alg', 'use', 'crv', 'x', 'y', 'n', 'e'] as const
+
+/** Copies only public key members, so a private `d`, `p` or `q` can never be published. */
+export function encodeJWKS(set: JSONWebKeySet): JWKSJSON {
+  return {
+    keys: set.keys.map((key) => {
+      const out: Record<string, string> = {}
+      for (const member of PUBLIC_JWK_MEMBERS) {
+        const value = key[member]
+        if (typeof value === 'string') out[member] = value
+      }
+      return { ...out, kty: out['kty'] ?? '' } satisfies JWKJSON
+    }),
+  }
+}
+
+export function decodeLogin(body: Static<typeof LoginBody>): LoginInput {
+  const given = (body.email === undefined ? 0 : 1) + (body.username === undefined ? 0 : 1)
+  if (given !== 1) {
+    const path = body.email === undefined ? '/email' : '/username'
+    throw validationFailed([{ path, message: 'Give exactly one of email and username.' }])
+  }
+  return { email: body.email, username: body.username, password: body.password }
+}
+
+export function decodePasswordChange(body: Static<typeof PasswordChangeBody>): PasswordChangeInput {
+  return { currentPassword: body.current_password, newPassword: body.new_password }
+}
+
+export function decodeAdminUserPatch(body: Static<typeof AdminUserPatchBody>): AdminUserPatch {
+  return { role: body.role, disabled: body.disabled, emailVerified: body.email_verified }
+}
+
+type AuditQueryWire = Static<typeof AuditQuery> | Static<typeof UserEventsQuery>
+
+export function decodeAuditQuery(query: AuditQueryWire): AuditListQuery {
+  return {
+    type: query.type,
+    userId: 'user_id' in query ? query.user_id : undefined,
+    since: query.since === undefined ? undefined : new Date(query.since),
+    until: query.until === undefined ? undefined : new Date(query.until),
+    limit: query.limit,
+    cursor: query.cursor,
+  }
+}

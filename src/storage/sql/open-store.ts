@@ -1,0 +1,112 @@
+// Opening the SQL store and migrating its schema. The composition root (server.ts, cli/) calls:
+//
+//   openSqlStore(databaseUrl: string, options?: { migrate?: boolean }): Promise<SqlStore>
+//     Opens a pool for `sqlite:…`, `postgres://…` / `postgresql://…` or `mysql://…` /
+//     `mariadb://…`. With `migrate: true` pending migrations run first; without it a schema that
+//     is behind the code is refused with one clear line, rather than failing query by query.
+//
+//   runMigrations(databaseUrl: string, direction: 'up' | 'down' | 'status'):
+//       Promise<MigrationState[]>
+//     `up` applies every pending migration, `down` reverts the latest one, `status` changes
+//     nothing. Returns every known migration in order with whether it is applied now and
+//     whether this call applied or reverted it (`latchkey migrate` prints this).
+import { Kysely, Migrator } from 'kysely'
+import { createMysqlDialect } from './dialects/mysql.js'
+import { createPostgresDialect } from './dialects/postgres.js'
+import type { SqlDialect } from './dialects/sql-dialect.js'
+import { createSqliteDialect } from './dialects/sqlite.js'
+import { guardDialect } from './guarded-dialect.js'
+import { migrationProvider } from './migrations/index.js'
+import type { Database } from './schema.js'
+import { SqlStore } from './store.js'
+
+export interface MigrationState {
+  readonly name: string
+  readonly executed: boolean
+  /** Applied (up) or reverted (down) by this call. */
+  readonly changed: boolean
+}
+
+export type MigrationDirection = 'up' | 'down' | 'status'
+
+/** Picks the dialect from the URL scheme. */
+export function createSqlDialect(databaseUrl: string): SqlDialect {
+  const scheme = /^([a-z]+):/.exec(databaseUrl)?.[1]
+  switch (scheme) {
+    case 'sqlite':
+      return createSqliteDialect(databaseUrl)
+    case 'postgres':
+    case 'postgresql':
+      return createPostgresDialect(databaseUrl)
+    case 'mysql':
+    case 'mariadb':
+      return createMysqlDialect(databaseUrl)
+    default:
+      throw new Error(
+        'DATABASE_URL must start with sqlite:, postgres://, postgresql://, mysql:// or mariadb://',
+      )
+  }
+}
+
+function openDatabase(dialect: SqlDialect): Kysely<Database> {
+  return new Kysely<Database>({ dialect: guardDialect(dialect.dialect) })
+}
+
+async function migrate(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  direction: MigrationDirection,
+): Promise<MigrationState[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect.kind) })
+  const changed = new Set<string>()
+  if (direction !== 'status') {
+    const { error, results } =
+      direction === 'up' ? await migrator.migrateToLatest() : await migrator.migrateDown()
+    for (const result of results ?? []) {
+      if (result.status === 'Success') changed.add(result.migrationName)
+    }
+    if (error !== undefined) {
+      throw error instanceof Error ? error : new Error('migration failed', { cause: error })
+    }
+  }
+  const migrations = await migrator.getMigrations()
+  return migrations.map((m) => ({
+    name: m.name,
+    executed: m.executedAt !== undefined,
+    changed: changed.has(m.name),
+  }))
+}
+
+export async function runMigrations(
+  databaseUrl: string,
+  direction: MigrationDirection,
+): Promise<MigrationState[]> {
+  const dialect = createSqlDialect(databaseUrl)
+  const db = openDatabase(dialect)
+  try {
+    return await migrate(db, dialect, direction)
+  } finally {
+    await db.destroy()
+  }
+}
+
+export async function openSqlStore(
+  databaseUrl: string,
+  options: { readonly migrate?: boolean } = {},
+): Promise<SqlStore> {
+  const dialect = createSqlDialect(databaseUrl)
+  const db = openDatabase(dialect)
+  try {
+    const states = await migrate(db, dialect, options.migrate === true ? 'up' : 'status')
+    const pending = states.filter((s) => !s.executed).map((s) => s.name)
+    if (pending.length > 0) {
+      throw new Error(
+        `database schema is behind (pending: ${pending.join(', ')}); run \`latchkey migrate up\``,
+      )
+    }
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return new SqlStore(db, dialect)
+}

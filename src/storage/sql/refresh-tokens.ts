@@ -1,0 +1,112 @@
+import type {
+  RefreshConsumeInput,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+} from '../../core/ports.js'
+import type { NewRefreshToken, RefreshConsumeResult } from '../../core/types.js'
+import { fromHex, toDateOrNull, toHex } from './rows.js'
+import { atomically, type SqlContext } from './sql-context.js'
+
+export class SqlRefreshTokenStore implements RefreshTokenStore {
+  readonly #context: SqlContext
+
+  constructor(context: SqlContext) {
+    this.#context = context
+  }
+
+  async issue(token: NewRefreshToken): Promise<void> {
+    await this.#context.db
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: toHex(token.tokenHash),
+        session_id: token.sessionId,
+        created_at: token.createdAt.getTime(),
+        expires_at: token.expiresAt.getTime(),
+        spent_at: null,
+      })
+      .execute()
+  }
+
+  async findByHash(tokenHash: Uint8Array): Promise<RefreshTokenRecord | null> {
+    const row = await this.#context.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', toHex(tokenHash))
+      .executeTakeFirst()
+    if (row === undefined) return null
+    return {
+      tokenHash: fromHex(row.token_hash),
+      sessionId: row.session_id,
+      createdAt: new Date(row.created_at),
+      expiresAt: new Date(row.expires_at),
+      spentAt: toDateOrNull(row.spent_at),
+    }
+  }
+
+  /**
+   * The conditional UPDATE is the race's referee: it only matches an unspent, unexpired token,
+   * and a concurrent caller's UPDATE waits for the winner's row lock and then re-checks the
+   * committed row (PostgreSQL and InnoDB READ COMMITTED; SQLite runs one writer at a time), so
+   * exactly one caller changes the row. Everyone else reads what the winner left.
+   *
+   * A spent token is judged as spent even once it has also expired: a late replay of a stolen
+   * token is still reported as reuse, so the caller still revokes the session.
+   */
+  async consume(input: RefreshConsumeInput): Promise<RefreshConsumeResult | null> {
+    const presented = toHex(input.presentedHash)
+    const now = input.now.getTime()
+    return atomically(this.#context, async ({ db, lockRows }) => {
+      const spend = await db
+        .updateTable('refresh_tokens')
+        .set({ spent_at: now })
+        .where('token_hash', '=', presented)
+        .where('spent_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst()
+      const row = await lockRows(
+        db
+          .selectFrom('refresh_tokens')
+          .select(['session_id', 'expires_at', 'spent_at'])
+          .where('token_hash', '=', presented),
+      ).executeTakeFirst()
+      if (row === undefined) return null
+      const sessionId = row.session_id
+      if (spend.numUpdatedRows === 1n) {
+        await this.#storeSuccessor(db, input, sessionId)
+        return { kind: 'rotated', sessionId }
+      }
+      if (row.spent_at === null) return { kind: 'expired', sessionId }
+      const graceStart = now - input.graceSeconds * 1000
+      return { kind: row.spent_at >= graceStart ? 'grace' : 'reused', sessionId }
+    })
+  }
+
+  // A successor that already exists (a core that derives it from the presented token,
+  // retrying) is exactly the one this call would store: keep it rather than fail the rotation.
+  async #storeSuccessor(
+    db: SqlContext['db'],
+    input: RefreshConsumeInput,
+    sessionId: string,
+  ): Promise<void> {
+    const tokenHash = toHex(input.successor.tokenHash)
+    const existing = await db
+      .selectFrom('refresh_tokens')
+      .select('session_id')
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst()
+    if (existing !== undefined) {
+      if (existing.session_id === sessionId) return
+      throw new Error("refresh token successor collides with another session's token")
+    }
+    await db
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: tokenHash,
+        session_id: sessionId,
+        created_at: input.successor.createdAt.getTime(),
+        expires_at: input.successor.expiresAt.getTime(),
+        spent_at: null,
+      })
+      .execute()
+  }
+}

@@ -1,0 +1,46 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Kysely, Transaction } from 'kysely'
+import type { RowLock, SqlKind } from './dialects/sql-dialect.js'
+import { isRetryableConflict } from './errors.js'
+import type { Database } from './schema.js'
+
+/** What every table store works with: the database (or the open transaction) and its dialect. */
+export interface SqlContext {
+  readonly db: Kysely<Database>
+  readonly kind: SqlKind
+  readonly lockRows: RowLock
+}
+
+const MAX_ATTEMPTS = 3
+
+/**
+ * A transaction, run again (up to three times in all) when the database chose it as the victim
+ * of a deadlock or a serialization failure: it was rolled back whole, so running it again is
+ * safe as long as `work` only talks to the database.
+ */
+export async function runTransaction<T>(
+  db: Kysely<Database>,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction().execute(work)
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error
+      // A little jitter so the two victims of one deadlock do not collide again in step.
+      await sleep(5 + Math.random() * 20 * attempt)
+    }
+  }
+}
+
+/**
+ * Runs `work` in the caller's transaction when there is one, else in a transaction of its own:
+ * read-decide-write steps are atomic whether or not core wrapped them in `store.transaction`.
+ */
+export async function atomically<T>(
+  context: SqlContext,
+  work: (context: SqlContext) => Promise<T>,
+): Promise<T> {
+  if (context.db.isTransaction) return work(context)
+  return runTransaction(context.db, (trx) => work({ ...context, db: trx }))
+}

@@ -1,0 +1,46 @@
+// Flash messages are a closed set of codes with fixed texts. A flash travels in a cookie that
+// only ever carries the code, so nobody can make a page show text of their choosing, however
+// the cookie was set (no reflected content, no phishing text under our logo).
+
+const FLASH_MESSAGES = {
+  'registered': { kind: 'success', text: 'Your account has been created. Sign in to continue.' },
+  'signed-in': { kind: 'success', text: 'You are signed in.' },
+  'signed-out': { kind: 'success', text: 'You have been signed out.' },
+  'session-ended': {
+    kind: 'error',
+    text: 'Your session has ended. Sign in again to continue.',
+  },
+  'profile-saved': { kind: 'success', text: 'Your profile has been saved.' },
+  'password-changed': {
+    kind: 'success',
+    text: 'Your password has been changed. Your other devices have been signed out.',
+  },
+  'session-revoked': { kind: 'success', text: 'That device has been signed out.' },
+  'signed-out-everywhere': {
+    kind: 'success',
+    text: 'All your sessions have been ended, including this one.',
+  },
+  'user-disabled': { kind: 'success', text: 'The account has been disabled and its sessions ended.' },
+  'user-enabled': { kind: 'success', text: 'The account has been enabled.' },
+  'role-changed': {
+    kind: 'success',
+    text: 'The role has been changed; the user has been signed out everywhere.',
+  },
+  'sessions-revoked': { kind: 'success', text: "The user's sessions have been ended." },
+  'user-not-found': { kind: 'error', text: 'That user no longer exists.' },
+} as const satisfies Record<string, { kind: 'success' | 'error'; text: string }>
+
+export type FlashCode = keyof typeof FLASH_MESSAGES
+
+export interface FlashMessage {
+  readonly kind: 'success' | 'error'
+  readonly text: string
+}
+
+export function isFlashCode(value: string): value is FlashCode {
+  return Object.hasOwn(FLASH_MESSAGES, value)
+}
+
+export function flashMessage(code: FlashCode): FlashMessage {
+  return FLASH_MESSAGES[code]
+}

@@ -1,0 +1,105 @@
+// What the SQL adapter promises beyond the Store port: migrations, refusing to bind anything but
+// scalars, and failing fast (service_unavailable) when the database cannot be reached.
+import assert from 'node:assert/strict'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { describe, it } from 'node:test'
+import { AuthError } from '../../src/core/errors.ts'
+import { openSqlStore, runMigrations } from '../../src/storage/sql/open-store.ts'
+import { storeSkipReason } from '../helpers/services.ts'
+import { createTestDatabase } from './sql-test-stores.ts'
+
+const MIGRATIONS = ['0001-initial', '0002-factors-and-tokens']
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof AuthError && error.code === 'service_unavailable'
+}
+
+for (const kind of ['sqlite', 'postgres', 'mysql'] as const) {
+  const skip = await storeSkipReason(kind)
+  describe(`SQL store on ${kind}`, { skip }, () => {
+    it('migrates up, reports status, steps down and up again', async () => {
+      const database = await createTestDatabase(kind)
+      try {
+        const states = (executed: boolean[], changed: boolean[]) =>
+          MIGRATIONS.map((name, i) => ({ name, executed: executed[i], changed: changed[i] }))
+        assert.deepEqual(
+          await runMigrations(database.url, 'status'),
+          states([false, false], [false, false]),
+        )
+        await assert.rejects(openSqlStore(database.url), /schema is behind.*latchkey migrate up/)
+        assert.deepEqual(
+          await runMigrations(database.url, 'up'),
+          states([true, true], [true, true]),
+        )
+        assert.deepEqual(
+          await runMigrations(database.url, 'up'),
+          states([true, true], [false, false]),
+        )
+        assert.deepEqual(
+          await runMigrations(database.url, 'down'),
+          states([true, false], [false, true]),
+        )
+        assert.deepEqual(
+          await runMigrations(database.url, 'up'),
+          states([true, true], [false, true]),
+        )
+        const store = await openSqlStore(database.url)
+        assert.equal(await store.users.count(), 0)
+        await store.close()
+      } finally {
+        await database.drop()
+      }
+    })
+
+    it('refuses to bind an object or array where a scalar belongs (SEC-INPUT-02)', async () => {
+      const database = await createTestDatabase(kind)
+      const store = await openSqlStore(database.url, { migrate: true })
+      try {
+        // mysql2 would expand an object into `key = value` pairs; the guard stops it on every
+        // driver. (Kysely itself turns an array into a value list, which the database refuses.)
+        const object = { email: 'x' } as unknown as string // deliberately mistyped input
+        const array = ['a', 'b'] as unknown as string // deliberately mistyped input
+        await assert.rejects(store.users.findByEmailWithPassword(object), TypeError)
+        await assert.rejects(store.users.findById(array))
+        assert.equal(await store.users.findByEmailWithPassword("' or 1=1 -- "), null)
+      } finally {
+        await store.close()
+        await database.drop()
+      }
+    })
+  })
+}
+
+describe('SQL store outages', () => {
+  for (const url of ['postgres://postgres@127.0.0.1:1/test', 'mysql://root@127.0.0.1:1/test']) {
+    it(`answers service_unavailable quickly when nothing listens (${url.split(':')[0]})`, async () => {
+      const started = Date.now()
+      await assert.rejects(openSqlStore(url), isUnavailable)
+      assert.ok(Date.now() - started < 6_000)
+    })
+  }
+
+  it('answers service_unavailable within the connect timeout when the server never answers', async () => {
+    // A listener that accepts and then says nothing: a hung server, or a firewall that drops.
+    const sockets = new Set<Socket>()
+    const server = createServer((socket) => sockets.add(socket))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo // listen() on a TCP port gives an AddressInfo
+    try {
+      const started = Date.now()
+      await Promise.all(
+        [`postgres://postgres@127.0.0.1:${port}/test`, `mysql://root@127.0.0.1:${port}/test`].map(
+          (url) => assert.rejects(openSqlStore(url), isUnavailable),
+        ),
+      )
+      assert.ok(Date.now() - started < 8_000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      server.close()
+    }
+  })
+
+  it('refuses an unknown URL scheme with a line naming the accepted ones', async () => {
+    await assert.rejects(openSqlStore('mongodb://localhost/x'), /sqlite:, postgres:\/\//)
+  })
+})
