@@ -151,7 +151,11 @@ export async function buildServer(
       rateLimiter: runtime.rateLimiter,
     })
     await app.register(apiDocsPlugin, { http: config.http })
-    await app.register(pagesPlugin, { auth: runtime.auth, http: config.http, rateLimiter: runtime.rateLimiter })
+    await app.register(pagesPlugin, {
+      auth: runtime.auth,
+      http: config.http,
+      rateLimiter: runtime.rateLimiter,
+    })
     await app.ready()
   } catch (error) {
     await app.close().catch(() => undefined)

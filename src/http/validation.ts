@@ -29,6 +29,7 @@ const MAX_FIELD_ERRORS = 10
 function memberOf(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? Reflect.get(value, key) : undefined
 }
+
 const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/
 
 function convertNumbers(schema: TSchema, data: unknown): unknown {

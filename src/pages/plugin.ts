@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, onSendHookHandler } from 'fastify'
 import type { HttpSettings } from '../config/config.js'
 import type { Auth } from '../core/auth-api.js'
 import type { RateLimiter } from '../core/ports.js'
@@ -38,6 +38,16 @@ export const PAGES_CSP = [
 ].join('; ')
 
 /**
+ * Runs after securityHeaders (hooks run in order) and relaxes its `no-referrer` for pages only:
+ * under `no-referrer` Chromium sends `Origin: null` on a same-origin form post, which the origin
+ * check must refuse. `same-origin` still sends nothing to any other site.
+ */
+const sameOriginReferrer: onSendHookHandler = (_request, reply, payload, done) => {
+  reply.header('referrer-policy', 'same-origin')
+  done(null, payload)
+}
+
+/**
  * The HTML pages in their own encapsulated context: form bodies, the page CSP, the HTML error
  * page and the origin check apply here only, so the JSON API stays JSON-only.
  */
@@ -49,6 +59,7 @@ async function pages(app: FastifyInstance, opts: PagesPluginOptions): Promise<vo
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie)
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', null)
   app.addHook('onSend', securityHeaders(http, PAGES_CSP))
+  app.addHook('onSend', sameOriginReferrer)
   app.addHook('onRequest', checkFormOrigin(http))
   app.setErrorHandler(pageErrorHandler(STYLESHEET_HREF))
 

@@ -71,6 +71,18 @@ describe('POST /auth/logout and /auth/logout-all', () => {
     await assertSessionDead(user)
   })
 
+  it('clears a dead session cookie when it is presented again', async () => {
+    const user = await signUp(t.app)
+    await t.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(user.accessToken) })
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/auth/me',
+      headers: cookieHeaders(user.sessionToken),
+    })
+    assert.equal(response.statusCode, 401)
+    assert.match(sessionSetCookie(response) ?? '', /Max-Age=0/)
+  })
+
   it('accepts a bodyless logout sent with a JSON content type', async () => {
     const user = await signUp(t.app)
     const response = await t.app.inject({

@@ -87,6 +87,25 @@ describe('POST /auth/refresh', () => {
     assert.equal((json(logs)['items'] as unknown[]).length, 1)
   })
 
+  it('an expired access token is 401 token_expired, and refreshing brings the session back', async () => {
+    const user = await signUp(t.app)
+    clock.advance(t.auth.settings.accessTokenTtlSeconds + 1)
+    const expired = await t.app.inject({
+      method: 'GET',
+      url: '/auth/me',
+      headers: bearer(user.accessToken),
+    })
+    assert.equal(expired.statusCode, 401)
+    assert.equal(json(expired)['code'], 'token_expired')
+    const renewed = json(await refresh(user.refreshToken))
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/auth/me',
+      headers: bearer(String(renewed['access_token'])),
+    })
+    assert.equal(me.statusCode, 200)
+  })
+
   it('answers 401 invalid_refresh_token for an unknown token', async () => {
     const response = await refresh('not-a-real-refresh-token')
     assert.equal(response.statusCode, 401)

@@ -13,7 +13,7 @@
 import { Kysely, Migrator } from 'kysely'
 import { createMysqlDialect } from './dialects/mysql.js'
 import { createPostgresDialect } from './dialects/postgres.js'
-import type { SqlDialect } from './dialects/sql-dialect.js'
+import type { SqlDialect, SqlDialectOptions } from './dialects/sql-dialect.js'
 import { createSqliteDialect } from './dialects/sqlite.js'
 import { guardDialect } from './guarded-dialect.js'
 import { migrationProvider } from './migrations/index.js'
@@ -30,17 +30,17 @@ export interface MigrationState {
 export type MigrationDirection = 'up' | 'down' | 'status'
 
 /** Picks the dialect from the URL scheme. */
-export function createSqlDialect(databaseUrl: string): SqlDialect {
+export function createSqlDialect(databaseUrl: string, options: SqlDialectOptions = {}): SqlDialect {
   const scheme = /^([a-z]+):/.exec(databaseUrl)?.[1]
   switch (scheme) {
     case 'sqlite':
       return createSqliteDialect(databaseUrl)
     case 'postgres':
     case 'postgresql':
-      return createPostgresDialect(databaseUrl)
+      return createPostgresDialect(databaseUrl, options)
     case 'mysql':
     case 'mariadb':
-      return createMysqlDialect(databaseUrl)
+      return createMysqlDialect(databaseUrl, options)
     default:
       throw new Error(
         'DATABASE_URL must start with sqlite:, postgres://, postgresql://, mysql:// or mariadb://',
@@ -81,7 +81,7 @@ export async function runMigrations(
   databaseUrl: string,
   direction: MigrationDirection,
 ): Promise<MigrationState[]> {
-  const dialect = createSqlDialect(databaseUrl)
+  const dialect = createSqlDialect(databaseUrl, { statementTimeoutMs: 0 })
   const db = openDatabase(dialect)
   try {
     return await migrate(db, dialect, direction)
@@ -95,9 +95,13 @@ export async function openSqlStore(
   options: { readonly migrate?: boolean } = {},
 ): Promise<SqlStore> {
   const dialect = createSqlDialect(databaseUrl)
+  // Migrations run on a pool of their own, without the per-statement bound requests get. SQLite
+  // has no such bound, and `sqlite::memory:` exists only on the connection that made it.
+  const migrateHere = options.migrate === true && dialect.kind === 'sqlite'
+  if (options.migrate === true && !migrateHere) await runMigrations(databaseUrl, 'up')
   const db = openDatabase(dialect)
   try {
-    const states = await migrate(db, dialect, options.migrate === true ? 'up' : 'status')
+    const states = await migrate(db, dialect, migrateHere ? 'up' : 'status')
     const pending = states.filter((s) => !s.executed).map((s) => s.name)
     if (pending.length > 0) {
       throw new Error(

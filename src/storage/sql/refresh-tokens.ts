@@ -66,7 +66,7 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
       const row = await lockRows(
         db
           .selectFrom('refresh_tokens')
-          .select(['session_id', 'expires_at', 'spent_at'])
+          .select(['session_id', 'spent_at'])
           .where('token_hash', '=', presented),
       ).executeTakeFirst()
       if (row === undefined) return null
@@ -81,8 +81,8 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
     })
   }
 
-  // A successor that already exists (a core that derives it from the presented token,
-  // retrying) is exactly the one this call would store: keep it rather than fail the rotation.
+  // Core derives the successor from the presented token, so a successor that somehow exists
+  // already on this session is the very token this call would store: keep it, don't fail.
   async #storeSuccessor(
     db: SqlContext['db'],
     input: RefreshConsumeInput,

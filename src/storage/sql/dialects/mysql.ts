@@ -6,9 +6,13 @@ import {
   POOL_SIZE,
   STATEMENT_TIMEOUT_MS,
   type SqlDialect,
+  type SqlDialectOptions,
 } from './sql-dialect.js'
 
-async function configureSession(connection: DatabaseConnection): Promise<void> {
+async function configureSession(
+  connection: DatabaseConnection,
+  statementTimeoutMs: number,
+): Promise<void> {
   const run = (query: string): Promise<unknown> => connection.executeQuery(CompiledQuery.raw(query))
   // mysql2 interpolates parameters on the client with backslash escapes; a server running with
   // NO_BACKSLASH_ESCAPES would turn that escaping into SQL injection. Pin a known mode.
@@ -26,12 +30,13 @@ async function configureSession(connection: DatabaseConnection): Promise<void> {
   // MariaDB bounds every statement (seconds); MySQL only SELECTs (milliseconds).
   await run(
     isMariaDB
-      ? `set session max_statement_time = ${STATEMENT_TIMEOUT_MS / 1000}`
-      : `set session max_execution_time = ${STATEMENT_TIMEOUT_MS}`,
+      ? `set session max_statement_time = ${statementTimeoutMs / 1000}`
+      : `set session max_execution_time = ${statementTimeoutMs}`,
   )
 }
 
-export function createMysqlDialect(url: string): SqlDialect {
+export function createMysqlDialect(url: string, options: SqlDialectOptions = {}): SqlDialect {
+  const statementTimeoutMs = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS
   if (!/^(mysql|mariadb):\/\//.test(url)) throw new Error('not a mysql:// or mariadb:// URL')
   const pool = createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),
@@ -41,7 +46,10 @@ export function createMysqlDialect(url: string): SqlDialect {
   })
   return {
     kind: 'mysql',
-    dialect: new MysqlDialect({ pool, onCreateConnection: configureSession }),
+    dialect: new MysqlDialect({
+      pool,
+      onCreateConnection: (connection) => configureSession(connection, statementTimeoutMs),
+    }),
     lockRows: (query) => query.forUpdate(),
   }
 }

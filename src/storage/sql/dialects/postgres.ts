@@ -6,6 +6,7 @@ import {
   POOL_SIZE,
   STATEMENT_TIMEOUT_MS,
   type SqlDialect,
+  type SqlDialectOptions,
 } from './sql-dialect.js'
 
 const INT8_OID = 20
@@ -18,7 +19,8 @@ function parseInt8(text: string): number {
   return value
 }
 
-export function createPostgresDialect(url: string): SqlDialect {
+export function createPostgresDialect(url: string, options: SqlDialectOptions = {}): SqlDialect {
+  const statementTimeoutMs = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('not a postgres:// URL')
   // Per-pool parsers rather than pg.types.setTypeParser, which would change every pg user in
   // the process.
@@ -29,10 +31,10 @@ export function createPostgresDialect(url: string): SqlDialect {
     max: POOL_SIZE,
     // Also bounds the wait for a free pooled client.
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    statement_timeout: STATEMENT_TIMEOUT_MS,
+    statement_timeout: statementTimeoutMs,
     lock_timeout: LOCK_TIMEOUT_MS,
     // Client-side bound for a server that stops answering without closing the socket.
-    query_timeout: STATEMENT_TIMEOUT_MS + 2_000,
+    ...(statementTimeoutMs > 0 ? { query_timeout: statementTimeoutMs + 2_000 } : {}),
     idle_in_transaction_session_timeout: 60_000,
     keepAlive: true,
     application_name: 'latchkey',

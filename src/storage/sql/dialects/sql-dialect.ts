@@ -14,6 +14,14 @@ export interface SqlDialect {
   readonly lockRows: RowLock
 }
 
+export interface SqlDialectOptions {
+  /**
+   * Upper bound for one statement, in ms; 0 for none. Requests get STATEMENT_TIMEOUT_MS;
+   * migrations get none, since rewriting a large table may rightly take longer.
+   */
+  readonly statementTimeoutMs?: number
+}
+
 /** Bounds shared by the network dialects, so an outage gives errors instead of hangs. */
 export const CONNECT_TIMEOUT_MS = 5_000
 export const LOCK_TIMEOUT_MS = 5_000

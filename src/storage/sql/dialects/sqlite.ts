@@ -8,6 +8,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
   type DatabaseConnection,
+  type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely'
 import type { SqlDialect } from './sql-dialect.js'
@@ -53,9 +54,32 @@ function openDatabase(file: string): Database.Database {
   return db
 }
 
+const STATEMENT_CACHE_SIZE = 256
+
+// Kysely's SQLite driver prepares every query anew; compiling the SQL costs about as much as
+// running it on the hot path (findWithUser), and Kysely emits the same text for each call site.
+function withStatementCache(db: Database.Database): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>()
+  return {
+    close: () => db.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql)
+      if (statement === undefined) {
+        statement = db.prepare(sql)
+        // `in (?, ?, …)` lists make new texts; a full cache starts over rather than grow.
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear()
+        cache.set(sql, statement)
+      }
+      return statement
+    },
+  }
+}
+
 export function createSqliteDialect(url: string): SqlDialect {
   const file = parseSqliteURL(url)
-  const config: SqliteDialectConfig = { database: async () => openDatabase(file) }
+  const config: SqliteDialectConfig = {
+    database: async () => withStatementCache(openDatabase(file)),
+  }
   return {
     kind: 'sqlite',
     dialect: {

@@ -1,0 +1,159 @@
+// The whole journey in real Chromium against the listening server: register, log in, /secure,
+// edit the profile, log out, log in again; an admin disables the user, whose open page is then
+// thrown out at the next click. Every page gets a screenshot and an axe-core check.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { newAccount } from '../helpers/app.ts'
+import {
+  chromiumSkipReason,
+  describeViolations,
+  launchChromium,
+  screenshot,
+  seriousA11yViolations,
+  startLiveServer,
+  type LiveServer,
+} from './harness.ts'
+
+const skip = chromiumSkipReason()
+
+/** Screenshot, then no serious or critical accessibility violations. */
+async function check(page: Page, name: string): Promise<void> {
+  await screenshot(page, name)
+  const violations = await seriousA11yViolations(page)
+  assert.equal(violations.length, 0, `${name}:\n${describeViolations(violations)}`)
+}
+
+function path(page: Page): string {
+  const url = new URL(page.url())
+  return url.pathname + url.search
+}
+
+describe('browser: the full journey', { skip }, () => {
+  let live: LiveServer
+  let browser: Browser
+  let userContext: BrowserContext
+  let user: Page
+  const account = newAccount({ name: 'Ada Lovelace' })
+  const adminAccount = newAccount({ name: 'Admin Person' })
+
+  before(async () => {
+    live = await startLiveServer()
+    await live.server.auth.createUser({ ...adminAccount, role: 'admin' }, { ip: null, userAgent: null })
+    browser = await launchChromium()
+    userContext = await browser.newContext({ baseURL: live.baseURL, viewport: { width: 1024, height: 768 } })
+    user = await userContext.newPage()
+  })
+  after(async () => {
+    await browser?.close()
+    await live?.server.cleanup()
+  })
+
+  it('registers, with errors shown on the form first', async () => {
+    await user.goto('/')
+    await check(user, '01-home-anonymous')
+    await user.getByRole('link', { name: 'Create an account' }).click()
+    await user.getByLabel('Email').fill(account.email)
+    await user.getByLabel('Password').fill('too-short')
+    await user.getByRole('button', { name: 'Create account' }).click()
+    await user.getByRole('alert').waitFor()
+    assert.equal(await user.getByLabel('Email').inputValue(), account.email)
+    assert.equal(await user.getByLabel('Password').inputValue(), '')
+    await check(user, '02-register-errors')
+    await user.getByLabel('Username').fill(account.username)
+    await user.getByLabel('Name').fill('Ada Lovelace')
+    await user.getByLabel('Password').fill(account.password)
+    await user.getByRole('button', { name: 'Create account' }).click()
+    await user.waitForURL('**/login')
+    await check(user, '03-login-after-register')
+  })
+
+  it('sends /secure to the login page, logs in, and comes back to /secure', async () => {
+    await user.goto('/secure')
+    assert.equal(path(user), '/login?next=%2Fsecure')
+    await user.getByLabel('Email or username').fill(account.email)
+    await user.getByLabel('Password').fill(account.password)
+    await user.getByRole('button', { name: 'Sign in' }).click()
+    await user.waitForURL('**/secure')
+    await user.getByText('Only signed-in people can see this page, Ada Lovelace.').waitFor()
+    await check(user, '04-secure')
+    // Chromium keeps a Secure, __Host- cookie from http://127.0.0.1 (a potentially trustworthy origin).
+    const cookie = (await userContext.cookies()).find((c) => c.name === '__Host-latchkey_session')
+    assert.ok(cookie, 'the session cookie was stored')
+    assert.equal(cookie.secure, true)
+    assert.equal(cookie.httpOnly, true)
+    assert.equal(cookie.sameSite, 'Lax')
+  })
+
+  it('edits the profile', async () => {
+    await user.getByRole('link', { name: 'Profile' }).click()
+    await check(user, '05-profile')
+    await user.getByRole('link', { name: 'Edit profile' }).click()
+    await user.getByLabel('Username').fill('no spaces allowed')
+    await user.getByRole('button', { name: 'Save profile' }).click()
+    await user.getByRole('alert').waitFor()
+    await check(user, '06-profile-edit-error')
+    await user.getByLabel('Username').fill('ada_l')
+    await user.getByLabel('Name').fill('Ada King')
+    await user.getByLabel('Company').fill('Analytical Engines')
+    await user.getByRole('button', { name: 'Save profile' }).click()
+    await user.waitForURL('**/profile')
+    await user.getByText('Your profile has been saved.').waitFor()
+    await user.getByText('Analytical Engines').waitFor()
+    await check(user, '07-profile-saved')
+  })
+
+  it('shows the security settings with this session', async () => {
+    await user.getByRole('link', { name: 'Security' }).click()
+    await user.getByText('this device').waitFor()
+    await check(user, '08-security-settings')
+  })
+
+  it('logs out with the POST button and logs in again', async () => {
+    await user.getByRole('button', { name: 'Sign out' }).first().click()
+    await user.waitForURL('**/login')
+    await user.getByText('You have been signed out.').waitFor()
+    await check(user, '09-signed-out')
+    await user.goto('/secure')
+    assert.match(path(user), /^\/login/)
+    await user.getByLabel('Email or username').fill('ada_l')
+    await user.getByLabel('Password').fill(account.password)
+    await user.getByRole('button', { name: 'Sign in' }).click()
+    await user.waitForURL('**/secure')
+    await user.goto('/profile')
+  })
+
+  it('an admin disables the user, whose open page is thrown out at the next click', async () => {
+    const adminContext = await browser.newContext({ baseURL: live.baseURL, viewport: { width: 1280, height: 900 } })
+    const admin = await adminContext.newPage()
+    await admin.goto('/login')
+    await admin.getByLabel('Email or username').fill(adminAccount.email)
+    await admin.getByLabel('Password').fill(adminAccount.password)
+    await admin.getByRole('button', { name: 'Sign in' }).click()
+    await admin.waitForURL('**/')
+    await check(admin, '10-home-admin')
+    await admin.getByRole('link', { name: 'Users', exact: true }).click()
+    await check(admin, '11-admin-users')
+    await admin.getByLabel('Search by email, username or name').fill('ada')
+    await admin.getByRole('button', { name: 'Search' }).click()
+    await admin.getByRole('button', { name: `Disable ${account.email}` }).click()
+    await admin.getByText('The account has been disabled and its sessions ended.').waitFor()
+    await check(admin, '12-admin-user-disabled')
+    await admin.getByRole('link', { name: 'Audit log' }).click()
+    await admin.getByLabel('Event type').selectOption('admin.user_updated')
+    await admin.getByRole('button', { name: 'Filter' }).click()
+    await admin.getByText('admin.user_updated').first().waitFor()
+    await check(admin, '13-admin-audit')
+    await adminContext.close()
+
+    // The user's page is still open on /profile; the next click is refused.
+    await user.getByRole('link', { name: 'Security' }).click()
+    await user.waitForURL('**/login?next=%2Fsettings%2Fsecurity')
+    await user.getByText('Your session has ended. Sign in again to continue.').waitFor()
+    await check(user, '14-thrown-out')
+    await user.getByLabel('Email or username').fill(account.email)
+    await user.getByLabel('Password').fill(account.password)
+    await user.getByRole('button', { name: 'Sign in' }).click()
+    await user.getByText('This account has been disabled.').waitFor()
+  })
+})
