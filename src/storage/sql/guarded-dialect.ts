@@ -9,6 +9,7 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely'
+import { AuthError } from '../../core/errors.js'
 import { translateDriverError } from './errors.js'
 
 // SEC-INPUT-02: mysql2 interpolates parameters on the client and expands an object into
@@ -17,6 +18,10 @@ import { translateDriverError } from './errors.js'
 function assertScalarParameters(query: CompiledQuery): void {
   for (const value of query.parameters) {
     const kind = typeof value
+    // PostgreSQL refuses NUL in text with an error; refuse it on every backend alike, as bad input.
+    if (kind === 'string' && (value as string).includes('\u0000')) { // typeof checked on the line above
+      throw new AuthError('validation_failed', { detail: 'Text must not contain NUL characters.' })
+    }
     if (value === null || kind === 'string' || kind === 'number' || kind === 'bigint') continue
     // Kysely's own introspection (the migrator) binds booleans; they expand to nothing.
     if (kind === 'boolean') continue

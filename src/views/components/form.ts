@@ -115,12 +115,16 @@ export function actionButton(spec: {
   csrfToken: string
   variant?: 'primary' | 'secondary' | 'danger' | 'link'
   hidden?: Readonly<Record<string, string>>
-  accessibleLabel?: string
+  /**
+   * Says which row the button acts on, for screen readers (visually hidden). It follows the
+   * visible label, so the accessible name still starts with what is seen (WCAG 2.5.3).
+   */
+  context?: string
 }): SafeHTML {
   const hidden = Object.entries(spec.hidden ?? {})
   return html`<form method="post" action="${spec.action}" class="inline-form">
   ${csrfField(spec.csrfToken)}
   ${hidden.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-  <button type="submit" class="button ${spec.variant ?? 'secondary'}"${attr('aria-label', spec.accessibleLabel)}>${spec.label}</button>
+  <button type="submit" class="button ${spec.variant ?? 'secondary'}">${spec.label}${spec.context !== undefined && html`<span class="visually-hidden"> ${spec.context}</span>`}</button>
 </form>`
 }

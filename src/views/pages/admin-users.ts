@@ -1,6 +1,6 @@
 import { actionButton, csrfField } from '../components/form.js'
 import { displayName, time } from '../format.js'
-import { attr, html, type SafeHTML } from '../html.js'
+import { html, type SafeHTML } from '../html.js'
 import { layout } from '../layout.js'
 import type { Chrome, ViewUser } from '../model.js'
 
@@ -37,7 +37,7 @@ function roleForm(chrome: Chrome, user: ViewUser, back: string): SafeHTML {
     <option value="user"${user.role === 'user' ? html` selected` : ''}>user</option>
     <option value="admin"${user.role === 'admin' ? html` selected` : ''}>admin</option>
   </select>
-  <button type="submit" class="button secondary"${attr('aria-label', `Change role of ${user.email}`)}>Change role</button>
+  <button type="submit" class="button secondary">Change role<span class="visually-hidden"> of ${user.email}</span></button>
 </form>`
 }
 
@@ -47,9 +47,9 @@ function actions(chrome: Chrome, user: ViewUser, back: string): SafeHTML {
   return html`<div class="row-actions">
   ${roleForm(chrome, user, back)}
   ${user.disabled
-    ? actionButton({ action: `${base}/enable`, label: 'Enable', accessibleLabel: `Enable ${user.email}`, csrfToken: chrome.csrfToken, hidden })
-    : actionButton({ action: `${base}/disable`, label: 'Disable', accessibleLabel: `Disable ${user.email}`, csrfToken: chrome.csrfToken, variant: 'danger', hidden })}
-  ${actionButton({ action: `${base}/revoke-sessions`, label: 'End sessions', accessibleLabel: `End all sessions of ${user.email}`, csrfToken: chrome.csrfToken, hidden })}
+    ? actionButton({ action: `${base}/enable`, label: 'Enable', context: user.email, csrfToken: chrome.csrfToken, hidden })
+    : actionButton({ action: `${base}/disable`, label: 'Disable', context: user.email, csrfToken: chrome.csrfToken, variant: 'danger', hidden })}
+  ${actionButton({ action: `${base}/revoke-sessions`, label: 'End sessions', context: `of ${user.email}`, csrfToken: chrome.csrfToken, hidden })}
 </div>`
 }
 

@@ -52,7 +52,7 @@ function sessionItem(chrome: Chrome, row: SessionRow): SafeHTML {
   ${actionButton({
     action: `/settings/security/sessions/${encodeURIComponent(session.id)}/revoke`,
     label: 'Sign out this device',
-    accessibleLabel: `Sign out ${device}${row.current ? ' (this device)' : ''}, signed in ${session.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    context: `(${device}${row.current ? ', the one you are using' : ''}, signed in ${session.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
     csrfToken: chrome.csrfToken,
     variant: 'danger',
   })}
