@@ -5,6 +5,7 @@ import dotenv from 'dotenv'
 import { isConfigError, loadConfig, type Env } from '../config/env.js'
 import { isAuthError } from '../core/errors.js'
 import { parseDirection, runMigrate } from './commands/migrate.js'
+import { parseKeysAction, runKeys } from './commands/keys.js'
 import { runOTP } from './commands/otp.js'
 import { runServe } from './commands/serve.js'
 import { createUserCommand, listUsersCommand, parseRole, setRoleCommand } from './commands/user.js'
@@ -137,6 +138,10 @@ async function dispatch(
         importUsersCommand(runtime, file, concurrency, output),
       )
     }
+    case 'keys':
+      expectArgs(rest, 1, 'keys')
+      allowOnly(values, [], 'keys')
+      return runKeys(loadConfig(env), parseKeysAction(rest[0]), output)
     case 'otp':
       expectArgs(rest, 1, 'otp')
       allowOnly(values, [], 'otp')

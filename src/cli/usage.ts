@@ -10,6 +10,9 @@ Commands:
   user set-role EMAIL|ID ROLE           make an account user or admin
   users import FILE                     import JSON lines (email, password or password_hash,
                                         username, name, role, email_verified, profile); - reads stdin
+  keys rotate                           add a signing key: it signs from the next key reload (≤ 1 min),
+                                        older keys keep verifying and stay in the JWKS
+  keys list                             list signing keys, newest (the signing one) first
   otp SECRET                            print the current TOTP code of a base32 secret (a dev aid)
 
 Configuration is read from the environment and .env; see docs/configuration.md.

@@ -1,4 +1,7 @@
 import type { AuthSettings } from '../core/auth-options.js'
+import type { OAuthProviderConfig } from './oauth-providers.js'
+import type { MailAddress } from './parse-mail.js'
+import type { IntrospectionClient, MetricsSettings } from './parse-operations.js'
 
 /** HTTP-only settings (the plugin's options). */
 export interface HttpSettings {
@@ -10,6 +13,13 @@ export interface HttpSettings {
   readonly corsOrigins: readonly string[]
   readonly bodyLimitBytes: number
   readonly production: boolean
+}
+
+/** Outgoing mail (verification, reset, notices). */
+export interface MailSettings {
+  /** `smtp://` or `smtps://`, credentials included; null means the in-memory dev outbox. */
+  readonly smtpUrl: string | null
+  readonly from: MailAddress
 }
 
 /** The whole configuration, parsed once from the environment and frozen (config/env.ts). */
@@ -28,5 +38,11 @@ export interface Config {
   readonly passwordHashThreads: number
   readonly passwordHashMaxQueue: number
   readonly http: HttpSettings
+  /** Resource servers that may call POST /oauth/introspect (INTROSPECTION_CLIENTS); none by default. */
+  readonly introspectionClients: readonly IntrospectionClient[]
+  readonly metrics: MetricsSettings
   readonly auth: AuthSettings
+  readonly mail: MailSettings
+  /** Social-login providers (GOOGLE_*, GITHUB_*, FACEBOOK_*, OIDC_<NAME>_*); none by default. */
+  readonly oauthProviders: readonly OAuthProviderConfig[]
 }

@@ -4,7 +4,7 @@
 // the entry point (src/cli/main.ts), not here.
 import { availableParallelism } from 'node:os'
 import type { AuthSettings, SessionPolicy } from '../core/auth-options.js'
-import type { Config, HttpSettings } from './config.js'
+import type { Config, HttpSettings, MailSettings } from './config.js'
 import { ConfigError } from './config-error.js'
 import { deepFreeze } from './deep-freeze.js'
 import {
@@ -25,8 +25,11 @@ import {
   parseRedisURL,
   parseTrustProxy,
 } from './parse-network.js'
+import { loadMetricsSettings, parseIntrospectionClients } from './parse-operations.js'
+import { parseMailFrom, parseSMTPURL } from './parse-mail.js'
 import { parseProfileFields } from './profile-fields.js'
 import { parseSecretKey } from './parse-secret-key.js'
+import { loadOAuthProviders } from './oauth-providers.js'
 
 export { ConfigError, isConfigError } from './config-error.js'
 export type { Env } from './parse.js'
@@ -119,6 +122,19 @@ function loadAuthSettings(env: Env, publicUrl: string): AuthSettings {
       parseProfileFields(name, raw),
     ),
     requireEmailVerification: withDefault(env, 'REQUIRE_EMAIL_VERIFICATION', false, boolean),
+    emailVerificationTtlSeconds: withDefault(
+      env,
+      'EMAIL_VERIFICATION_TTL',
+      DAY,
+      duration(5 * MINUTE, 30 * DAY),
+    ),
+    // SEC-RESET-02: 30 minutes by default; a reset link is a password, so it stays short-lived.
+    passwordResetTtlSeconds: withDefault(
+      env,
+      'PASSWORD_RESET_TTL',
+      30 * MINUTE,
+      duration(MINUTE, DAY),
+    ),
     rateLimit: withDefault(env, 'RATE_LIMIT', true, boolean),
     loginThrottle: {
       freeAttempts: withDefault(env, 'LOGIN_THROTTLE_FREE_ATTEMPTS', 5, integer(1, 100)),
@@ -140,6 +156,23 @@ function loadHttpSettings(env: Env, publicUrl: string, production: boolean): Htt
     corsOrigins: withDefault(env, 'CORS_ORIGINS', [], (raw, name) => parseOrigins(name, raw)),
     bodyLimitBytes: withDefault(env, 'BODY_LIMIT', 64 * 1024, integer(1024, 10 * 1024 * 1024)),
     production,
+  }
+}
+
+export const DEFAULT_MAIL_FROM = 'Latchkey <no-reply@localhost>'
+
+function loadMailSettings(env: Env): MailSettings {
+  return {
+    // Without it mail goes to the dev outbox; `latchkey serve` refuses that in production.
+    smtpUrl: withDefault<string | null>(env, 'SMTP_URL', null, (raw, name) =>
+      parseSMTPURL(name, raw),
+    ),
+    from: withDefault(
+      env,
+      'MAIL_FROM',
+      parseMailFrom('MAIL_FROM', DEFAULT_MAIL_FROM),
+      (raw, name) => parseMailFrom(name, raw),
+    ),
   }
 }
 
@@ -185,7 +218,13 @@ export function loadConfig(env: Env = process.env): Config {
       integer(1, 100_000),
     ),
     http: loadHttpSettings(env, publicUrl, production),
+    introspectionClients: withDefault(env, 'INTROSPECTION_CLIENTS', [], (raw, name) =>
+      parseIntrospectionClients(name, raw),
+    ),
+    metrics: loadMetricsSettings(env),
     auth: loadAuthSettings(env, publicUrl),
+    mail: loadMailSettings(env),
+    oauthProviders: loadOAuthProviders(env),
   }
   return deepFreeze(config)
 }

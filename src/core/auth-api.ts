@@ -1,4 +1,6 @@
 import type { AuthSettings } from './auth-options.js'
+import type { MfaAuth } from './mfa/mfa-api.js'
+import type { OAuthAuth } from './oauth/oauth-api.js'
 import type {
   AuditEvent,
   AuditEventType,
@@ -38,7 +40,13 @@ export interface IssuedTokens {
   readonly user: User
 }
 
-export type LoginResult = { readonly kind: 'tokens'; readonly tokens: IssuedTokens }
+export type LoginResult =
+  | { readonly kind: 'tokens'; readonly tokens: IssuedTokens }
+  /**
+   * The password was right but 2FA is on: no session exists yet (SEC-SESS-08). `mfaToken` is a
+   * single-use ticket for `completeMfaLogin`, bound to the user, valid until `expiresAt` (5 min).
+   */
+  | { readonly kind: 'mfa_required'; readonly mfaToken: string; readonly expiresAt: Date }
 
 export type Credential =
   | { readonly kind: 'bearer'; readonly token: string }
@@ -62,6 +70,12 @@ export interface PasswordChangeInput {
   readonly newPassword: string
 }
 
+export interface PasswordResetInput {
+  /** The token from the reset link. */
+  readonly token: string
+  readonly newPassword: string
+}
+
 export interface SessionView {
   readonly session: Session
   readonly current: boolean
@@ -71,6 +85,8 @@ export interface AdminUserPatch {
   readonly role?: Role | undefined
   readonly disabled?: boolean | undefined
   readonly emailVerified?: boolean | undefined
+  /** Only `false`: resets the user's 2FA (lost device); 2FA is turned on by the user alone. */
+  readonly mfaEnabled?: false | undefined
 }
 
 export interface AdminCreateUserInput extends RegisterInput {
@@ -113,7 +129,7 @@ export interface JSONWebKeySet {
  * The object the HTTP layer, the pages and the CLI call. Every method either returns a value or
  * throws `AuthError`; nothing here knows HTTP.
  */
-export interface Auth {
+export interface Auth extends MfaAuth, OAuthAuth {
   readonly settings: AuthSettings
   register(input: RegisterInput, ctx: RequestContext): Promise<User>
   login(input: LoginInput, ctx: RequestContext): Promise<LoginResult>
@@ -127,6 +143,21 @@ export interface Auth {
   listSessions(principal: Principal): Promise<SessionView[]>
   /** 404 (`not_found`) for a session that is not the caller's. */
   revokeSession(principal: Principal, sessionId: string, ctx: RequestContext): Promise<void>
+
+  /** Marks the address verified. 400 `invalid_token`, `token_expired` or `token_used`. */
+  verifyEmail(token: string, ctx: RequestContext): Promise<User>
+  /** Mails a fresh verification link unless the address is verified; 429 `rate_limited`. */
+  resendVerification(principal: Principal, ctx: RequestContext): Promise<void>
+  /**
+   * Answers the same way, in the same time, whether or not an account has the address
+   * (SEC-ENUM-03); the link is issued and mailed in the background. 429 per address.
+   */
+  requestPasswordReset(email: string, ctx: RequestContext): Promise<void>
+  /**
+   * Sets the password, ends every session and voids other reset links; does not sign in.
+   * 400 `invalid_token`, `token_expired` or `token_used`; 422 for a weak password.
+   */
+  resetPassword(input: PasswordResetInput, ctx: RequestContext): Promise<void>
 
   /** Admin only (403 `forbidden` otherwise). */
   listUsers(principal: Principal, query: UserListQuery): Promise<Page<User>>
@@ -146,7 +177,10 @@ export interface Auth {
   findUser(emailOrId: string): Promise<User | null>
   listAllUsers(query: UserListQuery): Promise<Page<User>>
 
+  /** Every signing key's public half: the newest signs, all of them verify. */
   jwks(): JSONWebKeySet
+  /** Rereads the signing keys now (they are also reread every minute and on an unknown `kid`). */
+  reloadSigningKeys(): Promise<void>
   /** True when the store answers. */
   isReady(): Promise<boolean>
   close(): Promise<void>

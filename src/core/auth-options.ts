@@ -1,4 +1,15 @@
-import type { Clock, Logger, PasswordHasher, RateLimiter, Store, AuditSink } from './ports.js'
+import type { OAuthProvider } from './oauth/provider.js'
+import type { KeyRingOptions } from './tokens/key-ring.js'
+import type {
+  AuditSink,
+  Clock,
+  Logger,
+  MailQueue,
+  PasswordHasher,
+  RateLimiter,
+  SessionCache,
+  Store,
+} from './ports.js'
 
 export type SessionPolicy =
   | { readonly kind: 'single' }
@@ -35,6 +46,10 @@ export interface AuthSettings {
   readonly passwordMaxLength: number
   readonly profileFields: readonly ProfileFieldDefinition[]
   readonly requireEmailVerification: boolean
+  /** How long a verification link works (EMAIL_VERIFICATION_TTL, 24 h by default). */
+  readonly emailVerificationTtlSeconds: number
+  /** How long a reset link works (PASSWORD_RESET_TTL, 30 min by default; SEC-RESET-02). */
+  readonly passwordResetTtlSeconds: number
   readonly rateLimit: boolean
   readonly loginThrottle: {
     readonly freeAttempts: number
@@ -49,9 +64,21 @@ export interface AuthDeps {
   readonly store: Store
   readonly hasher: PasswordHasher
   readonly rateLimiter: RateLimiter
+  /**
+   * Optional (Redis): lets a warm session check skip the store. Only wire one that every node
+   * shares and that hears every node's invalidations; a per-process cache would let one node
+   * honour a session another node revoked.
+   */
+  readonly sessionCache?: SessionCache
   /** 32+ bytes; HMAC and encryption keys are derived from it (HKDF), never used directly. */
   readonly secret: Uint8Array
   readonly clock?: Clock
   readonly logger?: Logger
   readonly auditSink?: AuditSink
+  /** Where account mail goes (verification, reset, notices); without it no mail is sent. */
+  readonly mail?: MailQueue
+  /** How often signing keys are reread (default every minute); see tokens/key-ring.ts. */
+  readonly keyRing?: KeyRingOptions
+  /** Social-login providers (src/oauth/ adapters); none by default. */
+  readonly oauthProviders?: readonly OAuthProvider[]
 }

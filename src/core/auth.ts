@@ -4,15 +4,22 @@ import { AuditTrail } from './audit/audit.js'
 import * as admin from './admin/admin-users.js'
 import type { Auth } from './auth-api.js'
 import type { AuthDeps } from './auth-options.js'
-import { silentLogger, systemClock, type CoreContext } from './context.js'
+import { discardingMailQueue, silentLogger, systemClock, type CoreContext } from './context.js'
 import { AuthError } from './errors.js'
+import { deriveMfaKeys } from './mfa/mfa-keys.js'
+import { createMfaMethods } from './mfa/mfa-service.js'
+import { BackgroundWork } from './recovery/background-work.js'
+import * as verification from './recovery/email-verification.js'
+import { requestPasswordReset, resetPassword } from './recovery/password-reset.js'
 import { authenticateCredential } from './sessions/authenticate.js'
+import { withSessionCache } from './sessions/session-cache.js'
 import { rotateRefreshToken } from './tokens/rotate-refresh-token.js'
-import { loadSigningKeys } from './tokens/signing-keys.js'
+import { openKeyRing, peekKid } from './tokens/key-ring.js'
 import * as account from './users/account.js'
 import { importUser } from './users/import-user.js'
 import { loginWithPassword } from './users/login.js'
 import { createAccount } from './users/register.js'
+import { createOAuthMethods } from './oauth/oauth-service.js'
 
 /**
  * Wires the core services over the given adapters. Knows no HTTP and no SQL: the server, the
@@ -32,31 +39,58 @@ import { createAccount } from './users/register.js'
 export async function createAuth(deps: AuthDeps): Promise<Auth> {
   if (deps.secret.length < 32) throw new Error('the instance secret must be at least 32 bytes')
   const clock = deps.clock ?? systemClock
+  const logger = deps.logger ?? silentLogger
+  const keys = await openKeyRing(deps.store.keys, deps.secret, clock, logger, deps.keyRing)
+  const background = new BackgroundWork(logger)
+  // With a session cache, every write through core invalidates it after commit (session-cache.ts).
+  const store = deps.sessionCache === undefined ? deps.store : withSessionCache(deps.store, deps.sessionCache)
   const ctx: CoreContext = {
     settings: deps.settings,
-    store: deps.store,
+    store,
     hasher: deps.hasher,
     rateLimiter: deps.rateLimiter,
+    sessionCache: deps.sessionCache ?? null,
     clock,
-    logger: deps.logger ?? silentLogger,
-    audit: new AuditTrail(deps.store, clock, deps.auditSink),
-    keys: await loadSigningKeys(deps.store.keys, deps.secret, clock.now()),
+    logger,
+    audit: new AuditTrail(store, clock, deps.auditSink),
+    mail: deps.mail ?? discardingMailQueue(logger),
+    keys,
     rotationKey: deriveKey(deps.secret, 'refresh-rotation'),
+    mfaKeys: deriveMfaKeys(deps.secret),
   }
-  const jwks = { keys: [...ctx.keys.byKid.values()].map((k) => k.publicJwk) }
 
   return {
+    // Two-factor and passkeys (mfa/mfa-api.ts).
+    ...createMfaMethods(ctx),
+    // Social login and linked identities (oauth/oauth-api.ts).
+    ...createOAuthMethods(ctx, deps.oauthProviders ?? [], deps.secret),
     settings: deps.settings,
-    register: (input, req) => createAccount(ctx, input, req, null),
+    async register(input, req) {
+      const user = await createAccount(ctx, input, req, null)
+      // After the transaction: the sign-up stands even if the link cannot be issued.
+      await verification.offerVerification(ctx, user)
+      return user
+    },
     login: (input, req) => loginWithPassword(ctx, input, req),
     refresh: (token, req) => rotateRefreshToken(ctx, token, req),
-    authenticate: (credential) => authenticateCredential(ctx, credential),
+    async authenticate(credential) {
+      if (credential.kind === 'bearer') {
+        // A token signed by a key rotated in on another node since our last reload.
+        const kid = peekKid(credential.token)
+        if (kid !== null && !keys.byKid.has(kid)) await keys.reloadForUnknownKid(kid)
+      }
+      return authenticateCredential(ctx, credential)
+    },
     logout: (principal, req) => account.logout(ctx, principal, req),
     logoutAll: (principal, req) => account.logoutAll(ctx, principal, req),
     updateMe: (principal, patch, req) => account.updateProfile(ctx, principal, patch, req),
     changePassword: (principal, input, req) => account.changePassword(ctx, principal, input, req),
     listSessions: (principal) => account.listSessions(ctx, principal),
     revokeSession: (principal, id, req) => account.revokeOwnSession(ctx, principal, id, req),
+    verifyEmail: (token, req) => verification.verifyEmail(ctx, token, req),
+    resendVerification: (principal) => verification.resendVerification(ctx, principal),
+    requestPasswordReset: (email, req) => requestPasswordReset(ctx, background, email, req),
+    resetPassword: (input, req) => resetPassword(ctx, input, req),
 
     async listUsers(principal, query) {
       admin.assertAdmin(principal)
@@ -83,7 +117,8 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
     findUser: (emailOrId) => admin.findUserByEmailOrId(ctx, emailOrId),
     listAllUsers: (query) => admin.listUsers(ctx, query),
 
-    jwks: () => jwks,
+    jwks: () => keys.jwks(),
+    reloadSigningKeys: () => keys.reload(),
     async isReady() {
       try {
         await deps.store.ping()
@@ -93,8 +128,11 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
       }
     },
     async close() {
+      await background.settle() // a reset request still writing must not meet a closed store
+      keys.close()
       await deps.hasher.close()
       await deps.rateLimiter.close()
+      await deps.sessionCache?.close()
       await deps.store.close()
     },
   }

@@ -169,7 +169,19 @@ export interface IdentityStore {
   findByIssuerSubject(issuer: string, subject: string): Promise<ExternalIdentity | null>
   listForUser(userId: string): Promise<ExternalIdentity[]>
   unlink(userId: string, id: string): Promise<boolean>
+  /**
+   * Removes the user's identity unless it is their last way to sign in (no password, no passkey,
+   * no other identity). Decided under a lock on the user's row, so two concurrent unlinks cannot
+   * both pass the check and leave the account with no way in.
+   */
+  unlinkUnlessLast(userId: string, id: string): Promise<UnlinkResult>
 }
+
+export type UnlinkResult =
+  | { readonly kind: 'unlinked'; readonly identity: ExternalIdentity }
+  /** Unknown, or another user's. */
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'last_sign_in' }
 
 /** The parts of the store a transaction sees. */
 export interface StoreTx {
@@ -226,6 +238,43 @@ export interface RateLimiter {
   close(): Promise<void>
 }
 
+/** A session with its user, as the hot path reads them (`SessionStore.findWithUser`). */
+export interface CachedSession {
+  readonly session: Session
+  readonly user: User
+}
+
+/**
+ * A miss carries a fill ticket: `set` with a ticket taken before an invalidation that has
+ * happened since is dropped, so a slow reader never puts back a session revoked meanwhile.
+ * `ticket: null` means "do not fill" (the cache's service is away).
+ */
+export type SessionCacheLookup =
+  | { readonly entry: CachedSession; readonly ticket?: undefined }
+  | { readonly entry: null; readonly ticket: string | null }
+
+export interface SessionInvalidation {
+  readonly sessionIds: readonly string[]
+  /** Every cached session of these users (their user row changed). */
+  readonly userIds: readonly string[]
+}
+
+/**
+ * The session-status cache in front of `SessionStore.findWithUser` (Redis, shared by the nodes).
+ * Core invalidates it after every change to a session or user row (core/sessions/session-cache.ts),
+ * on every node at once. No method rejects: a cache that cannot reach its service answers misses
+ * without a ticket, and keeps the invalidations it could not deliver (refusing to serve the
+ * entries they name) until it can. It never turns an outage into "allow".
+ */
+export interface SessionCache {
+  get(sessionId: string): Promise<SessionCacheLookup>
+  set(entry: CachedSession, ticket: string): Promise<void>
+  /** Moves a cached entry's `lastSeenAt` forward; never creates an entry. */
+  touch(sessionId: string, lastSeenAt: Date): Promise<void>
+  invalidate(change: SessionInvalidation): Promise<void>
+  close(): Promise<void>
+}
+
 /** An application log that core may write to; adapters must redact. */
 export interface Logger {
   info(obj: Record<string, unknown>, msg: string): void
@@ -236,6 +285,44 @@ export interface Logger {
 /** Copies audit events somewhere outside the database (the AUDIT_LOG_FILE JSON-lines file). */
 export interface AuditSink {
   write(event: AuditEvent): void
+}
+
+/** One mail as a transport sees it: every mail Latchkey sends has a plain-text and an HTML part. */
+export interface MailMessage {
+  readonly to: string
+  readonly subject: string
+  readonly text: string
+  readonly html: string
+}
+
+/**
+ * Delivers one message now (SMTP, the dev outbox, a provider's API). Rejects when it could not;
+ * an error with `permanent: true` (a 5xx refusal, a header with CR/LF) is not retried.
+ */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>
+}
+
+/**
+ * What core asks to have mailed. The words and the links are the mail adapter's: links are built
+ * from the configured PUBLIC_URL, never from a request's Host header (SEC-RESET-05).
+ */
+export type AccountMail =
+  | {
+      readonly kind: 'verify_email' | 'reset_password'
+      readonly to: string
+      /** The plaintext link token; it exists only in this mail, the store keeps its hash. */
+      readonly token: string
+      readonly validForSeconds: number
+    }
+  | { readonly kind: 'password_changed' | 'password_reset'; readonly to: string; readonly at: Date }
+
+/**
+ * Takes mail for background delivery and returns at once: a slow, down or refusing mail server
+ * never delays or fails the request that sends it (retries with backoff happen behind it).
+ */
+export interface MailQueue {
+  enqueue(mail: AccountMail): void
 }
 
 export type AuditChainVerdict =

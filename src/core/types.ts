@@ -130,6 +130,9 @@ export const AUDIT_EVENT_TYPES = [
   'mfa.enabled',
   'mfa.disabled',
   'mfa.failed',
+  'mfa.recovery_codes_replaced',
+  'passkey.registered',
+  'passkey.deleted',
   'oauth.linked',
   'oauth.unlinked',
   'admin.user_updated',
@@ -178,7 +181,13 @@ export type LoginAttemptDecision =
   | { readonly allowed: false; readonly retryAfterSeconds: number }
 
 /** What a single-use token proves; each purpose is consumed only as itself. */
-export type OneTimeTokenPurpose = 'email_verification' | 'password_reset' | 'mfa_login' | 'webauthn_challenge'
+export type OneTimeTokenPurpose =
+  | 'email_verification'
+  | 'password_reset'
+  | 'mfa_login'
+  | 'webauthn_challenge'
+  /** The hash of an OAuth `state`: makes each sign-in answer single use (SEC-OIDC-01). */
+  | 'oauth_state'
 
 export interface NewOneTimeToken {
   readonly tokenHash: Uint8Array

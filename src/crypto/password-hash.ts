@@ -36,7 +36,12 @@ function workerFile(): URL {
   return new URL(`./password-worker${extension}`, import.meta.url)
 }
 
-export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
+/** The worker-pool hasher; `queueDepth` feeds the metrics (hashes waiting for a free thread). */
+export interface WorkerPasswordHasher extends PasswordHasher {
+  queueDepth(): number
+}
+
+export function createPasswordHasher(options: PasswordHasherOptions): WorkerPasswordHasher {
   const params = options.params ?? ARGON2_PARAMS
   const pool = new Piscina<PasswordTask, string | boolean>({
     filename: workerFile().href,
@@ -71,6 +76,7 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
 
   return {
     hash,
+    queueDepth: () => pool.queueSize,
     async verify(storedHash: string, password: string): Promise<PasswordVerifyResult> {
       const valid = (await run({ op: 'verify', hash: storedHash, password })) === true
       return { valid, needsRehash: valid && !isCurrentArgon2Hash(storedHash, params) }

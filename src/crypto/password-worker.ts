@@ -3,6 +3,7 @@
 // file I/O need).
 import { hashSync, verifySync } from '@node-rs/argon2'
 import { verifySync as verifyBcryptSync } from '@node-rs/bcrypt'
+import { lowerCurrentThreadPriority } from './thread-priority.js'
 
 export type PasswordTask =
   | { readonly op: 'hash'; readonly password: string; readonly params: Argon2Params }
@@ -16,6 +17,9 @@ export interface Argon2Params {
 
 // @node-rs/argon2 declares Algorithm as a const enum, which verbatimModuleSyntax cannot import.
 const ARGON2ID = 2
+
+// This module is loaded once per pool thread: from here on the thread yields to the event loop.
+lowerCurrentThreadPriority()
 
 export default function runPasswordTask(task: PasswordTask): string | boolean {
   if (task.op === 'hash') {

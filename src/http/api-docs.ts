@@ -57,6 +57,9 @@ export function openAPIOptions(http: HttpSettings): SwaggerOptions {
       tags: [
         { name: 'auth', description: 'Registration, login, refresh and logout' },
         { name: 'me', description: 'The signed-in user' },
+        { name: 'email', description: 'Email verification and password reset by mail' },
+        { name: '2fa', description: 'Two-factor authentication: TOTP and recovery codes' },
+        { name: 'passkeys', description: 'Passkeys (WebAuthn): register, sign in, list, delete' },
         { name: 'sessions', description: 'The signed-in user’s sessions' },
         { name: 'admin', description: 'User administration (role admin)' },
         { name: 'audit', description: 'The audit log' },

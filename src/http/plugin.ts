@@ -15,7 +15,10 @@ import type { RouteDeps } from './route-deps.js'
 import { adminRoutes } from './routes/admin.js'
 import { auditRoutes } from './routes/audit.js'
 import { authRoutes } from './routes/auth.js'
+import { emailRoutes } from './routes/email.js'
 import { meRoutes } from './routes/me.js'
+import { mfaRoutes } from './routes/mfa.js'
+import { passkeyRoutes } from './routes/passkeys.js'
 import { sessionRoutes } from './routes/sessions.js'
 import { serviceRoutes } from './routes/service.js'
 import { securityHeaders } from './security-headers.js'
@@ -56,6 +59,9 @@ async function latchkeyAPI(app: FastifyInstance, opts: LatchkeyPluginOptions): P
   }
   authRoutes(app, deps)
   meRoutes(app, deps)
+  emailRoutes(app, deps)
+  mfaRoutes(app, deps)
+  passkeyRoutes(app, deps)
   sessionRoutes(app, deps)
   adminRoutes(app, deps)
   auditRoutes(app, deps)

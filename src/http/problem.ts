@@ -18,12 +18,27 @@ export const statusByCode = {
   session_revoked: 401,
   token_expired: 401,
   invalid_token: 400,
+  token_used: 400,
   invalid_refresh_token: 401,
+  invalid_mfa_code: 401,
+  invalid_mfa_token: 401,
+  invalid_passkey: 401,
+  passkey_rejected: 400,
+  reauth_required: 403,
   csrf_failed: 403,
   forbidden: 403,
   not_found: 404,
   email_taken: 409,
   username_taken: 409,
+  mfa_already_enabled: 409,
+  mfa_not_enabled: 409,
+  mfa_setup_required: 409,
+  oauth_state_mismatch: 400,
+  oauth_failed: 400,
+  oauth_account_exists: 409,
+  oauth_identity_taken: 409,
+  last_sign_in_method: 409,
+  invalid_id_token: 401,
   rate_limited: 429,
   service_unavailable: 503,
   internal_error: 500,
@@ -41,12 +56,27 @@ const titleByCode = {
   session_revoked: 'Session ended',
   token_expired: 'Token expired',
   invalid_token: 'Invalid token',
+  token_used: 'Token already used',
   invalid_refresh_token: 'Invalid refresh token',
+  invalid_mfa_code: 'Invalid two-factor code',
+  invalid_mfa_token: 'Sign-in expired',
+  invalid_passkey: 'Passkey not accepted',
+  passkey_rejected: 'Passkey registration failed',
+  reauth_required: 'Recent sign-in required',
   csrf_failed: 'Cross-site request refused',
   forbidden: 'Forbidden',
   not_found: 'Not found',
   email_taken: 'Email taken',
   username_taken: 'Username taken',
+  mfa_already_enabled: 'Two-factor already on',
+  mfa_not_enabled: 'Two-factor not on',
+  mfa_setup_required: 'Two-factor set-up required',
+  oauth_state_mismatch: 'Sign-in state mismatch',
+  oauth_failed: 'Sign-in with the provider failed',
+  oauth_account_exists: 'Account already exists',
+  oauth_identity_taken: 'Identity linked elsewhere',
+  last_sign_in_method: 'Last way to sign in',
+  invalid_id_token: 'Invalid ID token',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
   internal_error: 'Internal error',
@@ -85,11 +115,25 @@ export function safePath(path: string): string {
         .join('')
 }
 
-export function problemOf(error: AuthError): ProblemJSON {
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A route's exceptions to statusByCode, for a code the contract itself gives two statuses:
+     * `token_expired` is 401 for an access token (/auth/me) but 400 for an expired link token on
+     * POST /auth/email/verify and /auth/password/reset (api.md). Set in the route's `config`.
+     */
+    readonly problemStatus?: Partial<Record<AuthErrorCode, number>>
+  }
+}
+
+export function problemOf(
+  error: AuthError,
+  status: number = statusByCode[error.code],
+): ProblemJSON {
   const problem: ProblemJSON = {
     type: `urn:latchkey:error:${error.code}`,
     title: titleByCode[error.code],
-    status: statusByCode[error.code],
+    status,
     detail: error.detail ?? detailByCode[error.code] ?? titleByCode[error.code],
     code: error.code,
   }
@@ -101,7 +145,9 @@ export function problemOf(error: AuthError): ProblemJSON {
 }
 
 export function sendProblem(reply: FastifyReply, error: AuthError): FastifyReply {
-  const problem = problemOf(error)
+  // Optional chaining: framework errors are answered before any route was matched.
+  const override = reply.request.routeOptions?.config?.problemStatus?.[error.code]
+  const problem = problemOf(error, override)
   if (error.code === 'rate_limited' || error.code === 'service_unavailable') {
     const seconds = error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[error.code]
     reply.header('retry-after', String(Math.max(1, Math.ceil(seconds))))

@@ -36,6 +36,31 @@ export const PASSWORD_CHANGE_LIMITS: readonly RateLimitRule[] = [
 ]
 
 /**
+ * Forgot-password, per address of the caller; core also limits per email address (hashed,
+ * counted for unknown addresses too), so neither a sweep nor a mail flood gets far.
+ */
+export const FORGOT_PASSWORD_LIMITS: readonly RateLimitRule[] = [
+  { name: 'password-forgot', limit: 10, windowSeconds: 60 },
+  { name: 'password-forgot', limit: 50, windowSeconds: 3600 },
+]
+
+/** Each attempt costs an argon2id hash; the token itself (256 bits) cannot be guessed. */
+export const PASSWORD_RESET_LIMITS: readonly RateLimitRule[] = [
+  { name: 'password-reset', limit: 10, windowSeconds: 60 },
+  { name: 'password-reset', limit: 50, windowSeconds: 3600 },
+]
+
+/** Link tokens cannot be guessed; this bounds the cost of a flood (SEC-RATE-05). */
+export const VERIFY_EMAIL_LIMITS: readonly RateLimitRule[] = [
+  { name: 'email-verify', limit: 20, windowSeconds: 60 },
+]
+
+/** Each resend writes a token and sends a mail; core also limits it per account. */
+export const RESEND_VERIFICATION_LIMITS: readonly RateLimitRule[] = [
+  { name: 'email-resend', limit: 10, windowSeconds: 60 },
+]
+
+/**
  * The key for an address. `request.ip` is the socket's address unless TRUST_PROXY names the
  * proxy, so a forged X-Forwarded-For cannot pick the key (SEC-RATE-03). IPv6 is keyed by its /64:
  * one host usually holds a whole /64 and could otherwise rotate addresses freely.

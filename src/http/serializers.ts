@@ -8,14 +8,20 @@ import type {
   AuditListQuery,
   IssuedTokens,
   JSONWebKeySet,
+  LoginResult,
   LoginInput,
   PasswordChangeInput,
+  PasswordResetInput,
   SessionView,
 } from '../core/auth-api.js'
 import { validationFailed } from '../core/errors.js'
+import type { MfaStatus, Passkey, TotpSetup } from '../core/mfa/mfa-api.js'
 import type { AuditEvent, Page, User } from '../core/types.js'
 import type { AuditEventJSON, AuditQuery, UserEventsQuery } from './schemas/audit.js'
 import type { LoginBody, PasswordChangeBody, TokensJSON } from './schemas/auth.js'
+import type { ResetPasswordBody } from './schemas/email.js'
+import type { MfaRequiredJSON, MfaStatusJSON, TotpSetupJSON } from './schemas/mfa.js'
+import type { PasskeyJSON } from './schemas/passkeys.js'
 import type { JWKJSON, JWKSJSON } from './schemas/service.js'
 import type { SessionJSON } from './schemas/session.js'
 import type { AdminUserPatchBody, UserJSON } from './schemas/user.js'
@@ -110,8 +116,17 @@ export function decodePasswordChange(body: Static<typeof PasswordChangeBody>): P
   return { currentPassword: body.current_password, newPassword: body.new_password }
 }
 
+export function decodePasswordReset(body: Static<typeof ResetPasswordBody>): PasswordResetInput {
+  return { token: body.token, newPassword: body.new_password }
+}
+
 export function decodeAdminUserPatch(body: Static<typeof AdminUserPatchBody>): AdminUserPatch {
-  return { role: body.role, disabled: body.disabled, emailVerified: body.email_verified }
+  return {
+    role: body.role,
+    disabled: body.disabled,
+    emailVerified: body.email_verified,
+    mfaEnabled: body.mfa_enabled,
+  }
 }
 
 type AuditQueryWire = Static<typeof AuditQuery> | Static<typeof UserEventsQuery>
@@ -124,5 +139,35 @@ export function decodeAuditQuery(query: AuditQueryWire): AuditListQuery {
     until: query.until === undefined ? undefined : new Date(query.until),
     limit: query.limit,
     cursor: query.cursor,
+  }
+}
+
+/** The mfa_token travels in the body: it is no session, and no cookie is set (SEC-SESS-08). */
+export function encodeMfaRequired(
+  result: Extract<LoginResult, { kind: 'mfa_required' }>,
+): MfaRequiredJSON {
+  // Like the cookie's Max-Age, measured against real time: it is the client that waits.
+  const expiresIn = Math.floor((result.expiresAt.getTime() - Date.now()) / 1000)
+  return { mfa_required: true, mfa_token: result.mfaToken, expires_in: Math.max(0, expiresIn) }
+}
+
+export function encodeTotpSetup(setup: TotpSetup, qrSVG: string): TotpSetupJSON {
+  return { secret: setup.secret, otpauth_url: setup.otpauthURL, qr_svg: qrSVG }
+}
+
+export function encodeMfaStatus(status: MfaStatus): MfaStatusJSON {
+  return {
+    enabled: status.totpEnabled,
+    pending: status.totpPending,
+    recovery_codes_left: status.recoveryCodesLeft,
+  }
+}
+
+export function encodePasskey(passkey: Passkey): PasskeyJSON {
+  return {
+    id: passkey.id,
+    name: passkey.name,
+    created_at: passkey.createdAt.toISOString(),
+    last_used_at: passkey.lastUsedAt?.toISOString() ?? null,
   }
 }

@@ -24,6 +24,16 @@ export function text(form: FormFields, name: string): string {
   return form.get(name) ?? ''
 }
 
+/** "is required" for each named field left blank, or null when all are filled in. */
+export function requiredMissing(
+  form: FormFields,
+  names: readonly string[],
+): Record<string, string> | null {
+  const errors: Record<string, string> = {}
+  for (const name of names) if ((form.get(name) ?? '').trim() === '') errors[name] = 'is required'
+  return Object.keys(errors).length === 0 ? null : errors
+}
+
 /** The values to show again on the form; password fields are never among `names`. */
 export function keep(form: FormFields, names: readonly string[]): Record<string, string> {
   const values: Record<string, string> = {}
@@ -52,8 +62,7 @@ function fieldErrorsOf(errors: readonly FieldError[]): FieldErrors {
 
 /** How a refusal shows on a form: on one field, or over the whole form. */
 export type FormErrorPlacement =
-  | { readonly field: string; readonly message: string }
-  | { readonly form: string }
+  { readonly field: string; readonly message: string } | { readonly form: string }
 
 /**
  * A refusal from core as the form to show again, with the status to answer; null for a refusal
@@ -72,7 +81,14 @@ export function formStateOf(
   }
   if (error.code === 'rate_limited') {
     const seconds = Math.max(1, Math.ceil(error.retryAfterSeconds ?? 60))
-    return { form: { values, errors: {}, formError: `Too many attempts. Wait ${seconds} seconds and try again.` }, status }
+    return {
+      form: {
+        values,
+        errors: {},
+        formError: `Too many attempts. Wait ${seconds} seconds and try again.`,
+      },
+      status,
+    }
   }
   const placement = placements[error.code]
   if (placement === undefined) return null
@@ -97,6 +113,7 @@ export function readQuery(query: unknown): FormFields {
 
 /** A route parameter as a string (Fastify gives them as strings; the type says unknown). */
 export function param(params: unknown, name: string): string {
-  const value: unknown = typeof params === 'object' && params !== null ? Reflect.get(params, name) : undefined
+  const value: unknown =
+    typeof params === 'object' && params !== null ? Reflect.get(params, name) : undefined
   return typeof value === 'string' ? value : ''
 }

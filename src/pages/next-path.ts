@@ -24,3 +24,15 @@ export function safeNextPath(raw: unknown): string {
   if (url.origin !== BASE || url.pathname.startsWith('//')) return '/'
   return raw
 }
+
+/** `next` from a request's query string, checked. */
+export function nextFromQuery(query: unknown): string {
+  return safeNextPath(
+    typeof query === 'object' && query !== null ? Reflect.get(query, 'next') : undefined,
+  )
+}
+
+/** `path?next=...`, leaving the default `/` out. */
+export function withNext(path: string, next: string): string {
+  return next === '/' ? path : `${path}?${new URLSearchParams({ next }).toString()}`
+}

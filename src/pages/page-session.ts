@@ -4,7 +4,7 @@ import { AuthError } from '../core/errors.js'
 import { clearSessionCookie, SESSION_COOKIE } from '../http/cookies.js'
 import { principalOf } from '../http/guards.js'
 import { setFlash } from './flash.js'
-import { safeNextPath } from './next-path.js'
+import { safeNextPath, withNext } from './next-path.js'
 
 function isDeadSession(error: unknown): boolean {
   return (
@@ -39,10 +39,14 @@ async function resolveSession(auth: Auth, request: FastifyRequest): Promise<Outc
 
 /** `/login?next=...` for a page that needs a session. */
 export function loginURL(next: string): string {
-  return next === '/' ? '/login' : `/login?${new URLSearchParams({ next }).toString()}`
+  return withNext('/login', next)
 }
 
-function redirectToLogin(request: FastifyRequest, reply: FastifyReply, ended: boolean): FastifyReply {
+function redirectToLogin(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ended: boolean,
+): FastifyReply {
   if (ended) {
     // The dead cookie is dropped so the browser stops sending it.
     clearSessionCookie(reply)

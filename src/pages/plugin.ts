@@ -15,6 +15,7 @@ import { adminUserPageRoutes } from './routes/admin-users.js'
 import { auditPageRoutes } from './routes/admin-audit.js'
 import { accountPageRoutes } from './routes/account.js'
 import { authPageRoutes } from './routes/auth.js'
+import { loginPageRoutes } from './routes/login.js'
 import { securityPageRoutes } from './routes/security.js'
 
 export interface PagesPluginOptions {
@@ -72,6 +73,7 @@ async function pages(app: FastifyInstance, opts: PagesPluginOptions): Promise<vo
     limit: (rules) => rateLimit(opts.rateLimiter, auth.settings.rateLimit, rules),
   }
   assetRoutes(app)
+  loginPageRoutes(app, deps)
   authPageRoutes(app, deps)
   accountPageRoutes(app, deps)
   securityPageRoutes(app, deps)

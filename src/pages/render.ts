@@ -5,7 +5,11 @@ import { csrfTokenFor } from './csrf.js'
 import { takeFlash } from './flash.js'
 
 /** The parts of the layout that come from the request: who, token, flash, current path. */
-export function chromeOf(request: FastifyRequest, reply: FastifyReply, stylesheetHref: string): Chrome {
+export function chromeOf(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  stylesheetHref: string,
+): Chrome {
   return {
     user: request.principal?.user ?? null,
     csrfToken: csrfTokenFor(request, reply),

@@ -3,7 +3,7 @@
 // the cookie was set (no reflected content, no phishing text under our logo).
 
 const FLASH_MESSAGES = {
-  'registered': { kind: 'success', text: 'Your account has been created. Sign in to continue.' },
+  registered: { kind: 'success', text: 'Your account has been created. Sign in to continue.' },
   'signed-in': { kind: 'success', text: 'You are signed in.' },
   'signed-out': { kind: 'success', text: 'You have been signed out.' },
   'session-ended': {
@@ -20,7 +20,10 @@ const FLASH_MESSAGES = {
     kind: 'success',
     text: 'All your sessions have been ended, including this one.',
   },
-  'user-disabled': { kind: 'success', text: 'The account has been disabled and its sessions ended.' },
+  'user-disabled': {
+    kind: 'success',
+    text: 'The account has been disabled and its sessions ended.',
+  },
   'user-enabled': { kind: 'success', text: 'The account has been enabled.' },
   'role-changed': {
     kind: 'success',
@@ -28,6 +31,10 @@ const FLASH_MESSAGES = {
   },
   'sessions-revoked': { kind: 'success', text: "The user's sessions have been ended." },
   'user-not-found': { kind: 'error', text: 'That user no longer exists.' },
+  'mfa-expired': {
+    kind: 'error',
+    text: 'The sign-in took too long or was already used. Enter your password again.',
+  },
 } as const satisfies Record<string, { kind: 'success' | 'error'; text: string }>
 
 export type FlashCode = keyof typeof FLASH_MESSAGES

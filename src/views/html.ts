@@ -21,13 +21,7 @@ export class SafeHTML {
  * "true" or a locale-dependent date, which is always a bug in a page.
  */
 export type Interpolation =
-  | SafeHTML
-  | string
-  | number
-  | false
-  | null
-  | undefined
-  | readonly Interpolation[]
+  SafeHTML | string | number | false | null | undefined | readonly Interpolation[]
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',

@@ -22,7 +22,10 @@ function navLinks(chrome: Chrome): NavLink[] {
     { href: '/settings/security', label: 'Security' },
   ]
   if (chrome.user.role === 'admin') {
-    links.push({ href: '/admin/users', label: 'Users' }, { href: '/admin/audit', label: 'Audit log' })
+    links.push(
+      { href: '/admin/users', label: 'Users' },
+      { href: '/admin/audit', label: 'Audit log' },
+    )
   }
   return links
 }
@@ -34,7 +37,11 @@ function isCurrent(path: string, href: string): boolean {
 function nav(chrome: Chrome): SafeHTML {
   const links = navLinks(chrome).map(
     (link) =>
-      html`<li><a href="${link.href}"${attr('aria-current', isCurrent(chrome.path, link.href) && 'page')}>${link.label}</a></li>`,
+      html`<li>
+        <a href="${link.href}" ${attr('aria-current', isCurrent(chrome.path, link.href) && 'page')}
+          >${link.label}</a
+        >
+      </li>`,
   )
   // Sign-out is a POST with the CSRF token (SEC-CSRF-03): a link would let any page log you out.
   const signOut =
@@ -44,7 +51,12 @@ function nav(chrome: Chrome): SafeHTML {
       <span class="who">${displayName(chrome.user)}</span>
       <button type="submit" class="button link">Sign out</button>
     </form>`
-  return html`<nav aria-label="Main"><ul>${links}</ul>${signOut}</nav>`
+  return html`<nav aria-label="Main">
+    <ul>
+      ${links}
+    </ul>
+    ${signOut}
+  </nav>`
 }
 
 function flash(chrome: Chrome): SafeHTML | false {
@@ -58,27 +70,26 @@ function flash(chrome: Chrome): SafeHTML | false {
 /** The one page frame: skip link, header with navigation, flash, main content, footer. */
 export function layout(chrome: Chrome, content: PageContent): SafeHTML {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${content.title} · Latchkey</title>
-<link rel="stylesheet" href="${chrome.stylesheetHref}">
-</head>
-<body>
-<a class="skip-link" href="#main">Skip to content</a>
-<header class="site-header">
-  <a class="brand" href="/">Latchkey</a>
-  ${nav(chrome)}
-</header>
-<main id="main" tabindex="-1">
-${flash(chrome)}
-<h1>${content.title}</h1>
-${content.main}
-</main>
-<footer class="site-footer"><p>Latchkey · works without JavaScript</p></footer>
-</body>
-</html>
-`
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>${content.title} · Latchkey</title>
+        <link rel="stylesheet" href="${chrome.stylesheetHref}" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <a class="brand" href="/">Latchkey</a>
+          ${nav(chrome)}
+        </header>
+        <main id="main" tabindex="-1">
+          ${flash(chrome)}
+          <h1>${content.title}</h1>
+          ${content.main}
+        </main>
+        <footer class="site-footer"><p>Latchkey · works without JavaScript</p></footer>
+      </body>
+    </html> `
 }

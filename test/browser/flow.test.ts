@@ -39,9 +39,15 @@ describe('browser: the full journey', { skip }, () => {
 
   before(async () => {
     live = await startLiveServer()
-    await live.server.auth.createUser({ ...adminAccount, role: 'admin' }, { ip: null, userAgent: null })
+    await live.server.auth.createUser(
+      { ...adminAccount, role: 'admin' },
+      { ip: null, userAgent: null },
+    )
     browser = await launchChromium()
-    userContext = await browser.newContext({ baseURL: live.baseURL, viewport: { width: 1024, height: 768 } })
+    userContext = await browser.newContext({
+      baseURL: live.baseURL,
+      viewport: { width: 1024, height: 768 },
+    })
     user = await userContext.newPage()
   })
   after(async () => {
@@ -124,7 +130,10 @@ describe('browser: the full journey', { skip }, () => {
   })
 
   it('an admin disables the user, whose open page is thrown out at the next click', async () => {
-    const adminContext = await browser.newContext({ baseURL: live.baseURL, viewport: { width: 1280, height: 900 } })
+    const adminContext = await browser.newContext({
+      baseURL: live.baseURL,
+      viewport: { width: 1280, height: 900 },
+    })
     const admin = await adminContext.newPage()
     await admin.goto('/login')
     await admin.getByLabel('Email or username').fill(adminAccount.email)
@@ -142,7 +151,7 @@ describe('browser: the full journey', { skip }, () => {
     await admin.getByRole('link', { name: 'Audit log' }).click()
     await admin.getByLabel('Event type').selectOption('admin.user_updated')
     await admin.getByRole('button', { name: 'Filter' }).click()
-    await admin.getByText('admin.user_updated').first().waitFor()
+    await admin.getByRole('cell', { name: 'admin.user_updated', exact: true }).first().waitFor()
     await check(admin, '13-admin-audit')
     await adminContext.close()
 

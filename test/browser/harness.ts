@@ -51,10 +51,14 @@ export interface LiveServer {
 }
 
 /** buildServer + listen; PUBLIC_URL is the very origin the browser uses, so Origin checks pass. */
-export async function startLiveServer(): Promise<LiveServer> {
+export async function startLiveServer(env: Record<string, string> = {}): Promise<LiveServer> {
   const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
-  const server = await makeTestServer({ PUBLIC_URL: baseURL, PROFILE_FIELDS: 'company:string?' })
+  const server = await makeTestServer({
+    PUBLIC_URL: baseURL,
+    PROFILE_FIELDS: 'company:string?',
+    ...env,
+  })
   await server.app.listen({ host: '127.0.0.1', port })
   return { server, baseURL }
 }
@@ -68,7 +72,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
 
 export interface AxeViolation {
   readonly id: string
@@ -93,6 +100,9 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
 
 export function describeViolations(violations: readonly AxeViolation[]): string {
   return violations
-    .map((v) => `${v.impact ?? '?'} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+    .map(
+      (v) =>
+        `${v.impact ?? '?'} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    )
     .join('\n')
 }

@@ -47,6 +47,8 @@ describe('loadConfig defaults', () => {
       passwordMaxLength: 128,
       profileFields: [],
       requireEmailVerification: false,
+      emailVerificationTtlSeconds: 86_400,
+      passwordResetTtlSeconds: 1800,
       rateLimit: true,
       loginThrottle: { freeAttempts: 5, baseDelaySeconds: 1, maxDelaySeconds: 900 },
     })

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { hashSync as bcryptHash } from '@node-rs/bcrypt'
 import { hash as argon2Hash } from '@node-rs/argon2'
 import { AuthError } from '../../src/core/errors.ts'
+import { tokensOf } from '../helpers/login-result.ts'
 import { makeCore, req, strongPassword, type CoreHarness } from '../helpers/core.ts'
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<AuthError> {
@@ -41,10 +42,10 @@ describe('core: registration and login', () => {
 
   it('logs in by email or username and records the event', async () => {
     const byEmail = await core.auth.login({ email: 'GRACE.HOPPER@example.com', password: strongPassword }, req)
-    assert.equal(byEmail.tokens.user.email, 'grace.hopper@example.com')
+    assert.equal(tokensOf(byEmail).user.email, 'grace.hopper@example.com')
     const byName = await core.auth.login({ username: 'AMAZING_GRACE', password: strongPassword }, req)
-    assert.equal(byName.tokens.user.id, byEmail.tokens.user.id)
-    const events = await core.store.audit.query({ userId: byEmail.tokens.user.id, type: 'user.login_succeeded', limit: 10 })
+    assert.equal(tokensOf(byName).user.id, tokensOf(byEmail).user.id)
+    const events = await core.store.audit.query({ userId: tokensOf(byEmail).user.id, type: 'user.login_succeeded', limit: 10 })
     assert.equal(events.items.length, 2)
   })
 

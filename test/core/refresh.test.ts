@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { AuthError } from '../../src/core/errors.ts'
+import { tokensOf } from '../helpers/login-result.ts'
 import { makeCore, req, strongPassword, type CoreHarness } from '../helpers/core.ts'
 
 let core: CoreHarness
@@ -17,7 +18,7 @@ async function code(promise: Promise<unknown>): Promise<string> {
 
 async function login(c: CoreHarness) {
   await c.auth.register({ email: 'ada@example.com', password: strongPassword }, req)
-  return (await c.auth.login({ email: 'ada@example.com', password: strongPassword }, req)).tokens
+  return tokensOf(await c.auth.login({ email: 'ada@example.com', password: strongPassword }, req))
 }
 
 describe('core: refresh rotation', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { AuthError } from '../../src/core/errors.ts'
+import { tokensOf } from '../helpers/login-result.ts'
 import { makeCore, req, strongPassword, type CoreHarness } from '../helpers/core.ts'
 
 let core: CoreHarness
@@ -17,7 +18,7 @@ async function code(promise: Promise<unknown>): Promise<string> {
 
 async function signUpAndIn(c: CoreHarness, email = 'ada@example.com') {
   await c.auth.register({ email, password: strongPassword }, req)
-  const { tokens } = await c.auth.login({ email, password: strongPassword }, req)
+  const tokens = tokensOf(await c.auth.login({ email, password: strongPassword }, req))
   return tokens
 }
 
@@ -55,7 +56,7 @@ describe('core: sessions and revocation', () => {
     core = await makeCore({ rateLimit: false })
     await core.auth.register({ email: 'ada@example.com', password: strongPassword }, req)
     const logins = await Promise.all(Array.from({ length: 8 }, () => core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)))
-    const alive = await Promise.all(logins.map((l) => code(core.auth.authenticate({ kind: 'bearer', token: l.tokens.accessToken }))))
+    const alive = await Promise.all(logins.map((l) => code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(l).accessToken }))))
     assert.equal(alive.filter((c) => c === 'ok').length, 1)
   })
 
@@ -67,8 +68,8 @@ describe('core: sessions and revocation', () => {
     core.clock.advance(1)
     const c = await core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)
     assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: a.accessToken })), 'session_revoked')
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: b.tokens.accessToken })), 'ok')
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: c.tokens.accessToken })), 'ok')
+    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(b).accessToken })), 'ok')
+    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(c).accessToken })), 'ok')
   })
 
   it('enforces the idle timeout and the absolute limit server-side', async () => {
@@ -79,8 +80,8 @@ describe('core: sessions and revocation', () => {
     assert.equal(await code(core.auth.authenticate(cookie)), 'session_revoked')
 
     const fresh = await core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)
-    let refresh = fresh.tokens.refreshToken
-    const freshCookie = { kind: 'cookie', token: fresh.tokens.sessionToken ?? '' } as const
+    let refresh = tokensOf(fresh).refreshToken
+    const freshCookie = { kind: 'cookie', token: tokensOf(fresh).sessionToken ?? '' } as const
     // Activity every 50 minutes keeps it alive, but never past three hours.
     for (let i = 0; i < 3; i++) {
       core.clock.advance(50 * 60)
@@ -100,14 +101,14 @@ describe('core: sessions and revocation', () => {
     assert.equal(await code(core.auth.changePassword(principal, { currentPassword: 'not-the-password-at-all', newPassword: 'another-strong-passphrase' }, req)), 'invalid_credentials')
     await core.auth.changePassword(principal, { currentPassword: strongPassword, newPassword: 'another-strong-passphrase' }, req)
     assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: a.accessToken })), 'ok')
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: b.tokens.accessToken })), 'session_revoked')
+    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(b).accessToken })), 'session_revoked')
   })
 
   it('disabling an account ends its sessions at once; a role change too', async () => {
     core = await makeCore({ sessionPolicy: { kind: 'multiple', max: null } })
     const admin = await core.auth.createUser({ email: 'root@example.com', password: strongPassword, role: 'admin' }, req)
     const adminTokens = await core.auth.login({ email: admin.email, password: strongPassword }, req)
-    const adminPrincipal = await core.auth.authenticate({ kind: 'bearer', token: adminTokens.tokens.accessToken })
+    const adminPrincipal = await core.auth.authenticate({ kind: 'bearer', token: tokensOf(adminTokens).accessToken })
     const user = await signUpAndIn(core, 'user@example.com')
     await core.auth.updateUser(adminPrincipal, user.user.id, { disabled: true }, req)
     assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: user.accessToken })), 'session_revoked')

@@ -30,6 +30,8 @@ export function testSettings(overrides: Partial<AuthSettings> = {}): AuthSetting
       { name: 'age', type: 'number', required: false },
     ],
     requireEmailVerification: false,
+    emailVerificationTtlSeconds: 86_400,
+    passwordResetTtlSeconds: 1800,
     rateLimit: true,
     loginThrottle: { freeAttempts: 5, baseDelaySeconds: 1, maxDelaySeconds: 900 },
     ...overrides,

@@ -10,7 +10,9 @@ describe('pages: administration', () => {
   before(async () => {
     t = await makeApp()
     const account = newAccount({ name: 'Admin Person' })
-    adminId = (await t.auth.createUser({ ...account, role: 'admin' }, { ip: null, userAgent: null })).id
+    adminId = (
+      await t.auth.createUser({ ...account, role: 'admin' }, { ip: null, userAgent: null })
+    ).id
     admin = new PageClient(t.app)
     await admin.signIn(account.email, account.password)
   })
@@ -18,7 +20,9 @@ describe('pages: administration', () => {
     await t.close()
   })
 
-  async function signedUpUser(name = 'Plain User'): Promise<{ browser: PageClient; id: string; email: string }> {
+  async function signedUpUser(
+    name = 'Plain User',
+  ): Promise<{ browser: PageClient; id: string; email: string }> {
     const browser = new PageClient(t.app)
     const account = newAccount({ name })
     await browser.signUp(account)
@@ -42,9 +46,13 @@ describe('pages: administration', () => {
   it('disabling a user throws them out at their next click', async () => {
     const user = await signedUpUser('Soon Disabled')
     assert.equal((await user.browser.get('/profile')).statusCode, 200)
-    const done = await admin.submit(`/admin/users?q=${encodeURIComponent(user.email)}`, `/admin/users/${user.id}/disable`, {
-      return_to: `/admin/users?q=${encodeURIComponent(user.email)}`,
-    })
+    const done = await admin.submit(
+      `/admin/users?q=${encodeURIComponent(user.email)}`,
+      `/admin/users/${user.id}/disable`,
+      {
+        return_to: `/admin/users?q=${encodeURIComponent(user.email)}`,
+      },
+    )
     assert.equal(done.statusCode, 303)
     assert.equal(done.headers.location, `/admin/users?q=${encodeURIComponent(user.email)}`)
     const list = await admin.get(String(done.headers.location))
@@ -54,7 +62,10 @@ describe('pages: administration', () => {
     const click = await user.browser.get('/profile')
     assert.equal(click.statusCode, 303)
     assert.equal(click.headers.location, '/login?next=%2Fprofile')
-    assert.match((await user.browser.get('/login?next=%2Fprofile')).body, /Your session has ended\./)
+    assert.match(
+      (await user.browser.get('/login?next=%2Fprofile')).body,
+      /Your session has ended\./,
+    )
 
     await admin.submit('/admin/users', `/admin/users/${user.id}/enable`, {})
     assert.equal((await t.auth.findUser(user.id))?.disabled, false)
@@ -62,7 +73,9 @@ describe('pages: administration', () => {
 
   it('changes a role and ends that user’s sessions; refuses unknown roles', async () => {
     const user = await signedUpUser()
-    const done = await admin.submit('/admin/users', `/admin/users/${user.id}/role`, { role: 'admin' })
+    const done = await admin.submit('/admin/users', `/admin/users/${user.id}/role`, {
+      role: 'admin',
+    })
     assert.equal(done.statusCode, 303)
     assert.equal((await t.auth.findUser(user.id))?.role, 'admin')
     assert.equal((await user.browser.get('/secure')).statusCode, 303)
@@ -74,22 +87,34 @@ describe('pages: administration', () => {
     const user = await signedUpUser()
     await admin.submit('/admin/users', `/admin/users/${user.id}/revoke-sessions`, {})
     assert.equal((await user.browser.get('/secure')).statusCode, 303)
-    const token = /name="_csrf" value="([^"]+)"/.exec((await admin.get('/admin/users')).body)?.[1] ?? ''
-    const missing = await admin.post('/admin/users/00000000-0000-0000-0000-000000000000/revoke-sessions', { _csrf: token })
+    const token =
+      /name="_csrf" value="([^"]+)"/.exec((await admin.get('/admin/users')).body)?.[1] ?? ''
+    const missing = await admin.post(
+      '/admin/users/00000000-0000-0000-0000-000000000000/revoke-sessions',
+      { _csrf: token },
+    )
     assert.equal(missing.statusCode, 303)
     assert.match((await admin.get('/admin/users')).body, /That user no longer exists\./)
   })
 
   it('never returns an action to a page outside the user list', async () => {
     const user = await signedUpUser()
-    const done = await admin.submit('/admin/users', `/admin/users/${user.id}/revoke-sessions`, { return_to: '//evil.com/admin/users' })
+    const done = await admin.submit('/admin/users', `/admin/users/${user.id}/revoke-sessions`, {
+      return_to: '//evil.com/admin/users',
+    })
     assert.equal(done.headers.location, '/admin/users')
-    const other = await admin.submit('/admin/users', `/admin/users/${user.id}/revoke-sessions`, { return_to: '/settings/security' })
+    const other = await admin.submit('/admin/users', `/admin/users/${user.id}/revoke-sessions`, {
+      return_to: '/settings/security',
+    })
     assert.equal(other.headers.location, '/admin/users')
   })
 
   it('searches and pages through users, and offers no buttons on the admin’s own row', async () => {
-    for (let i = 0; i < 27; i++) await t.auth.createUser({ ...newAccount({ name: `Paged ${i}` }) }, { ip: null, userAgent: null })
+    for (let i = 0; i < 27; i++)
+      await t.auth.createUser(
+        { ...newAccount({ name: `Paged ${i}` }) },
+        { ip: null, userAgent: null },
+      )
     const first = await admin.get('/admin/users')
     assert.equal(first.statusCode, 200)
     const next = /href="(\/admin\/users\?cursor=[^"]+)" rel="next"/.exec(first.body)?.[1]
@@ -105,7 +130,8 @@ describe('pages: administration', () => {
   it('filters and pages the audit log, and explains a bad filter', async () => {
     const user = await signedUpUser()
     // More events than one page holds (50).
-    for (let i = 0; i < 50; i++) await t.auth.createUser(newAccount(), { ip: null, userAgent: null })
+    for (let i = 0; i < 50; i++)
+      await t.auth.createUser(newAccount(), { ip: null, userAgent: null })
     const all = await admin.get('/admin/audit')
     assert.equal(all.statusCode, 200)
     assert.match(all.body, /user\.registered/)

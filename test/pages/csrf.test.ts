@@ -5,7 +5,11 @@ import { after, before, describe, it } from 'node:test'
 import { makeApp, newAccount, type TestApp } from '../helpers/app.ts'
 import { CSRF_COOKIE, csrfTokenIn, PageClient, SESSION_COOKIE } from './page-client.ts'
 
-function assertRefused(response: { statusCode: number; headers: Record<string, unknown>; body: string }): void {
+function assertRefused(response: {
+  statusCode: number
+  headers: Record<string, unknown>
+  body: string
+}): void {
   assert.equal(response.statusCode, 403)
   assert.match(String(response.headers['content-type']), /^text\/html/)
   assert.match(response.body, /This form has expired/)
@@ -51,8 +55,18 @@ describe('pages: CSRF', () => {
     assertRefused(await browser.post('/login', fields, { origin: 'https://evil.example' }))
     assertRefused(await browser.post('/login', fields, { origin: 'null' }))
     assertRefused(await browser.post('/login', fields, { origin: 'http://localhost:3001' }))
-    assertRefused(await browser.post('/login', fields, { origin: null, headers: { 'sec-fetch-site': 'cross-site' } }))
-    assertRefused(await browser.post('/login', fields, { origin: null, headers: { 'sec-fetch-site': 'same-site' } }))
+    assertRefused(
+      await browser.post('/login', fields, {
+        origin: null,
+        headers: { 'sec-fetch-site': 'cross-site' },
+      }),
+    )
+    assertRefused(
+      await browser.post('/login', fields, {
+        origin: null,
+        headers: { 'sec-fetch-site': 'same-site' },
+      }),
+    )
     // No Origin and no Sec-Fetch-Site (an old browser): the token alone decides.
     assert.equal((await browser.post('/login', fields, { origin: null })).statusCode, 303)
   })
@@ -61,7 +75,9 @@ describe('pages: CSRF', () => {
     const browser = new PageClient(t.app)
     await browser.get('/register')
     const account = newAccount()
-    assertRefused(await browser.post('/register', { email: account.email, password: account.password }))
+    assertRefused(
+      await browser.post('/register', { email: account.email, password: account.password }),
+    )
     assert.equal(await t.auth.findUser(account.email), null)
   })
 
@@ -81,7 +97,11 @@ describe('pages: CSRF', () => {
     const sessionToken = csrfTokenIn(edit.body, '/profile/edit') ?? ''
     assert.notEqual(sessionToken, anonymousToken)
     assert.doesNotMatch((await browser.get('/profile')).body, /Mallory/)
-    assert.equal((await browser.get('/secure')).statusCode, 200, 'the refused logout left the session alive')
+    assert.equal(
+      (await browser.get('/secure')).statusCode,
+      200,
+      'the refused logout left the session alive',
+    )
 
     // A token from an earlier session is dead with it.
     await browser.submit('/logout', '/logout', {})
@@ -109,10 +129,20 @@ describe('pages: CSRF', () => {
   })
 
   it('never reads JSON on a page route, and the JSON API never reads forms', async () => {
-    const page = await t.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' }, payload: '{"identifier":"a","password":"b"}' })
+    const page = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+      payload: '{"identifier":"a","password":"b"}',
+    })
     assert.ok(page.statusCode === 400 || page.statusCode === 415, String(page.statusCode))
     assert.match(String(page.headers['content-type']), /^text\/html/)
-    const api = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a%40b.c&password=x' })
+    const api = await t.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'email=a%40b.c&password=x',
+    })
     assert.equal(api.statusCode, 400)
     assert.match(String(api.headers['content-type']), /^application\/problem\+json/)
   })

@@ -52,13 +52,16 @@ describe('pages: security headers', () => {
 
   it('sends HSTS when PUBLIC_URL is https', async () => {
     const response = await https.app.inject({ url: '/login' })
-    assert.equal(response.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains')
+    assert.equal(
+      response.headers['strict-transport-security'],
+      'max-age=31536000; includeSubDomains',
+    )
     assert.equal(response.headers['content-security-policy'], CSP)
   })
 
   it('serves the stylesheet with a long cache under a content-hashed URL', async () => {
     const page = await new PageClient(t.app).get('/login')
-    const href = /<link rel="stylesheet" href="([^"]+)">/.exec(page.body)?.[1] ?? ''
+    const href = /<link rel="stylesheet" href="([^"]+)"/.exec(page.body)?.[1] ?? ''
     assert.match(href, /^\/assets\/latchkey\.css\?v=[\w-]{12}$/)
     const css = await t.app.inject({ url: href })
     assert.equal(css.statusCode, 200)

@@ -23,7 +23,13 @@ const HOSTILE = [
 
 describe('pages: next redirects', () => {
   it('accepts same-site paths as they are', () => {
-    for (const path of ['/', '/secure', '/profile/edit?x=1#top', '/admin/users?q=%2F%2Fevil.com', '/%2F%2Fevil.com']) {
+    for (const path of [
+      '/',
+      '/secure',
+      '/profile/edit?x=1#top',
+      '/admin/users?q=%2F%2Fevil.com',
+      '/%2F%2Fevil.com',
+    ]) {
       assert.equal(safeNextPath(path), path)
     }
   })
@@ -51,7 +57,11 @@ describe('pages: next redirects', () => {
         const browser = new PageClient(t.app)
         const page = await browser.get(`/login?next=${encodeURIComponent(next)}`)
         assert.match(page.body, /name="next" value="\/"/)
-        const response = await browser.submit('/login', '/login', { identifier: account.email, password: account.password, next })
+        const response = await browser.submit('/login', '/login', {
+          identifier: account.email,
+          password: account.password,
+          next,
+        })
         assert.equal(response.statusCode, 303)
         assert.equal(response.headers.location, '/')
       })

@@ -59,10 +59,20 @@ export class PageClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.#store(await this.app.inject({ method: 'GET', url, headers: { ...this.#cookieHeader(), ...headers } }))
+    return this.#store(
+      await this.app.inject({
+        method: 'GET',
+        url,
+        headers: { ...this.#cookieHeader(), ...headers },
+      }),
+    )
   }
 
-  async post(url: string, fields: Readonly<Record<string, string>>, options: PostOptions = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    fields: Readonly<Record<string, string>>,
+    options: PostOptions = {},
+  ): Promise<LightMyRequestResponse> {
     const origin = options.origin === undefined ? PUBLIC_URL : options.origin
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
@@ -70,27 +80,49 @@ export class PageClient {
       ...this.#cookieHeader(),
       ...options.headers,
     }
-    return this.#store(await this.app.inject({ method: 'POST', url, headers, payload: encodeForm(fields) }))
+    return this.#store(
+      await this.app.inject({ method: 'POST', url, headers, payload: encodeForm(fields) }),
+    )
   }
 
   /** Opens `page`, then posts `fields` with the token of its form that posts to `action`. */
-  async submit(page: string, action: string, fields: Readonly<Record<string, string>>): Promise<LightMyRequestResponse> {
+  async submit(
+    page: string,
+    action: string,
+    fields: Readonly<Record<string, string>>,
+  ): Promise<LightMyRequestResponse> {
     const shown = await this.get(page)
     const token = csrfTokenIn(shown.body, action)
-    if (token === undefined) throw new Error(`no form posting to ${action} on ${page} (${shown.statusCode})`)
+    if (token === undefined)
+      throw new Error(`no form posting to ${action} on ${page} (${shown.statusCode})`)
     return this.post(action, { _csrf: token, ...fields })
   }
 
   /** Registers through the form and signs in through the form. */
-  async signUp(account: { email: string; password: string; username?: string; name?: string }): Promise<void> {
+  async signUp(account: {
+    email: string
+    password: string
+    username?: string
+    name?: string
+  }): Promise<void> {
     const registered = await this.submit('/register', '/register', { ...account })
-    if (registered.statusCode !== 303) throw new Error(`register: ${registered.statusCode} ${registered.body.slice(0, 500)}`)
+    if (registered.statusCode !== 303)
+      throw new Error(`register: ${registered.statusCode} ${registered.body.slice(0, 500)}`)
     await this.signIn(account.email, account.password)
   }
 
   async signIn(identifier: string, password: string): Promise<LightMyRequestResponse> {
     const response = await this.submit('/login', '/login', { identifier, password })
-    if (response.statusCode !== 303) throw new Error(`login: ${response.statusCode} ${response.body.slice(0, 500)}`)
+    if (response.statusCode !== 303)
+      throw new Error(`login: ${response.statusCode} ${response.body.slice(0, 500)}`)
     return response
   }
+}
+
+/** The `<input>` tag with this id, whitespace collapsed, for checking its attributes. */
+export function inputTag(body: string, id: string): string {
+  const tags = body.match(/<input\b[^>]*>/g) ?? []
+  const tag = tags.find((t) => t.includes(`id="${id}"`))
+  if (tag === undefined) throw new Error(`no input #${id}`)
+  return tag.replace(/\s+/g, ' ')
 }

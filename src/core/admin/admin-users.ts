@@ -47,14 +47,21 @@ export async function updateUser(
   if (patch.role !== undefined && patch.role !== before.role) changes.role = patch.role
   if (patch.disabled !== undefined && patch.disabled !== before.disabled) changes.disabled = patch.disabled
   if (patch.emailVerified !== undefined && patch.emailVerified !== before.emailVerified) changes.emailVerified = patch.emailVerified
-  if (Object.keys(changes).length === 0) return before
+  // An admin can only turn 2FA off (a lost device); the factor and recovery codes go with it.
+  const resetMfa = patch.mfaEnabled === false && before.mfaEnabled
+  if (Object.keys(changes).length === 0 && !resetMfa) return before
   const now = ctx.clock.now()
   return ctx.audit.transaction(req, async (tx, record) => {
+    if (resetMfa) await tx.mfa.disableTotp(userId)
     const user = await tx.users.update(userId, changes, now)
     if (user === null) throw new AuthError('not_found', { detail: 'No such user.' })
     let revoked: string[] = []
     if (changes.disabled === true) revoked = await tx.sessions.revokeAllForUser(userId, 'account_disabled', now)
-    else if (changes.role !== undefined) revoked = await tx.sessions.revokeAllForUser(userId, 'admin', now)
+    // A reset 2FA ends the sessions too: whoever asked for it signs in afresh (SEC-SESS-03).
+    else if (changes.role !== undefined || resetMfa) revoked = await tx.sessions.revokeAllForUser(userId, 'admin', now)
+    if (resetMfa) {
+      await record({ type: 'mfa.disabled', userId, actorId, data: { factor: 'totp', method: 'admin_reset' } })
+    }
     await record({
       type: 'admin.user_updated',
       userId,
@@ -63,6 +70,7 @@ export async function updateUser(
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
         ...(changes.emailVerified !== undefined ? { email_verified: changes.emailVerified } : {}),
+        ...(resetMfa ? { mfa_enabled: false } : {}),
         sessions_revoked: revoked.length,
       },
     })

@@ -1,8 +1,9 @@
 import type { Credential, Principal } from '../auth-api.js'
 import type { CoreContext } from '../context.js'
 import { AuthError } from '../errors.js'
-import { verifyAccessToken } from '../tokens/access-token.js'
+import { verifyAccessTokenCached } from '../tokens/verified-token-cache.js'
 import { isSessionSecretValid, parseSessionToken, sessionState, TOUCH_INTERVAL_MS } from './session.js'
+import { findSessionWithUser } from './session-cache.js'
 
 function notAuthenticated(): AuthError {
   return new AuthError('not_authenticated', { detail: 'Sign in to continue.' })
@@ -19,7 +20,7 @@ export async function authenticateCredential(ctx: CoreContext, credential: Crede
   let userId: string | null = null
   let secret: string | null = null
   if (credential.kind === 'bearer') {
-    const verdict = verifyAccessToken(ctx.keys, { issuer: ctx.settings.issuer, audience: ctx.settings.audience }, credential.token, now)
+    const verdict = verifyAccessTokenCached(ctx.keys, { issuer: ctx.settings.issuer, audience: ctx.settings.audience }, credential.token, now)
     if (!verdict.ok) {
       if (verdict.reason === 'expired') throw new AuthError('token_expired', { detail: 'The access token has expired; refresh it.' })
       throw notAuthenticated()
@@ -32,7 +33,9 @@ export async function authenticateCredential(ctx: CoreContext, credential: Crede
     sessionId = parsed.id
     secret = parsed.secret
   }
-  const found = await ctx.store.sessions.findWithUser(sessionId)
+  // With Redis a warm check reads no database; a revocation invalidates the cache on every node
+  // before it is acknowledged (session-cache.ts).
+  const found = await findSessionWithUser(ctx, sessionId, now)
   if (found === null) throw notAuthenticated()
   const { session, user } = found
   if (secret !== null && !isSessionSecretValid(session, secret)) throw notAuthenticated()

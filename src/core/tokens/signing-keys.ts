@@ -23,6 +23,28 @@ function encryptionKey(secret: Uint8Array): Buffer {
 }
 
 /**
+ * Generates a new Ed25519 key and stores it; being the newest, it signs from the next (re)load
+ * on, while the older keys stay in the store and keep verifying (`latchkey keys rotate`).
+ * @returns the new key's `kid`
+ */
+export async function addSigningKey(keys: KeyStore, secret: Uint8Array, now: Date): Promise<string> {
+  const { privateKey } = generateKeyPairSync('ed25519')
+  const kid = generateRandomToken(12)
+  const publicJwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'EdDSA', use: 'sig' }
+  await keys.addSigningKey({
+    kid,
+    alg: 'EdDSA',
+    publicJwk: JSON.stringify(publicJwk),
+    privateJwkEncrypted: encryptString(
+      encryptionKey(secret),
+      JSON.stringify(privateKey.export({ format: 'jwk' })),
+    ),
+    createdAt: now,
+  })
+  return kid
+}
+
+/**
  * Loads the signing keys, creating the first one on a fresh database. Keys live in the store
  * (so every node signs and verifies alike) with the private half sealed by the instance secret.
  * Ed25519: small, fast, and there is no algorithm choice to confuse (RFC 8725 §3.1).
@@ -30,19 +52,7 @@ function encryptionKey(secret: Uint8Array): Buffer {
 export async function loadSigningKeys(keys: KeyStore, secret: Uint8Array, now: Date): Promise<SigningKeyRing> {
   let stored = await keys.listSigningKeys()
   if (stored.length === 0) {
-    const { privateKey } = generateKeyPairSync('ed25519')
-    const kid = generateRandomToken(12)
-    const publicJwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'EdDSA', use: 'sig' }
-    await keys.addSigningKey({
-      kid,
-      alg: 'EdDSA',
-      publicJwk: JSON.stringify(publicJwk),
-      privateJwkEncrypted: encryptString(
-        encryptionKey(secret),
-        JSON.stringify(privateKey.export({ format: 'jwk' })),
-      ),
-      createdAt: now,
-    })
+    await addSigningKey(keys, secret, now)
     stored = await keys.listSigningKeys()
   }
   const ring = stored

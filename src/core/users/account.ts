@@ -55,8 +55,12 @@ export async function changePassword(ctx: CoreContext, principal: Principal, inp
   await ctx.audit.transaction(req, async (tx, record) => {
     await tx.users.update(account.id, { passwordHash }, now)
     const revoked = await tx.sessions.revokeAllForUser(account.id, 'password_changed', now, principal.session.id)
+    // SEC-RESET-02: a reset link mailed before the change must not undo it.
+    await tx.oneTimeTokens.voidForUser(account.id, 'password_reset', now)
     await record({ type: 'password.changed', userId: account.id, actorId: account.id, sessionId: principal.session.id, data: { sessions_revoked: revoked.length } })
   })
+  // SEC-PWD-06: the owner hears of it, in case it was not them.
+  ctx.mail.enqueue({ kind: 'password_changed', to: account.email, at: now })
 }
 
 export async function logout(ctx: CoreContext, principal: Principal, req: RequestContext): Promise<void> {

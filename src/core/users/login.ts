@@ -2,7 +2,7 @@ import { hashToHex } from '../../crypto/hash-token.js'
 import type { LoginInput, LoginResult } from '../auth-api.js'
 import type { CoreContext } from '../context.js'
 import { AuthError } from '../errors.js'
-import { startSession } from '../sessions/start-session.js'
+import { finishPrimaryLogin } from '../mfa/mfa-challenge.js'
 import type { RequestContext, UserWithPassword } from '../types.js'
 import { normalizeEmail } from './email.js'
 import { usernameKey } from './username.js'
@@ -65,7 +65,8 @@ export async function loginWithPassword(ctx: CoreContext, input: LoginInput, req
   }
   if (verdict.needsRehash) await upgradeHash(ctx, account, input.password, req)
   const { passwordHash: _omit, ...user } = account
-  return { kind: 'tokens', tokens: await startSession(ctx, user, req, 'user.login_succeeded', { method: 'password' }) }
+  // With 2FA on, only an mfa_token: no session before the second factor (SEC-MFA-07).
+  return finishPrimaryLogin(ctx, user, req, 'password')
 }
 
 /** Imported bcrypt or weaker argon2 hashes become argon2id at current parameters (SEC-PWD-05). */

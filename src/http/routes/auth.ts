@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { principalOf, requestContext } from '../guards.js'
 import { clearSessionCookie, setSessionCookie } from '../cookies.js'
@@ -5,8 +6,9 @@ import { LOGIN_LIMITS, REFRESH_LIMITS, REGISTER_LIMITS } from '../rate-limit.js'
 import type { RouteDeps } from '../route-deps.js'
 import { LoginBody, RefreshBody, TokensSchema } from '../schemas/auth.js'
 import { authenticated, NoContent, problems } from '../schemas/common.js'
+import { MfaRequiredSchema } from '../schemas/mfa.js'
 import { RegisterBody, UserSchema } from '../schemas/user.js'
-import { decodeLogin, encodeTokens, encodeUser } from '../serializers.js'
+import { decodeLogin, encodeMfaRequired, encodeTokens, encodeUser } from '../serializers.js'
 import type { TypeBoxProvider } from '../type-provider.js'
 
 const tags = ['auth']
@@ -44,13 +46,17 @@ export function authRoutes(instance: FastifyInstance, deps: RouteDeps): void {
         tags,
         summary: 'Sign in with a password',
         description:
-          'Answers the tokens and sets the session cookie. Give exactly one of `email` and `username`.',
+          'Answers the tokens and sets the session cookie. Give exactly one of `email` and `username`. With two-factor authentication on, answers `{mfa_required: true, mfa_token}` instead, with no session and no cookie: finish with `POST /auth/login/mfa`.',
         body: LoginBody,
-        response: { 200: TokensSchema, ...problems(400, 401, 403, 413, 422, 429) },
+        response: {
+          200: Type.Union([TokensSchema, MfaRequiredSchema]),
+          ...problems(400, 401, 403, 413, 422, 429),
+        },
       },
     },
     async (request, reply) => {
       const result = await auth.login(decodeLogin(request.body), requestContext(request))
+      if (result.kind === 'mfa_required') return reply.send(encodeMfaRequired(result))
       setSessionCookie(reply, result.tokens)
       return reply.send(encodeTokens(result.tokens))
     },

@@ -68,6 +68,12 @@ export const AdminUserPatchBody = Type.Object(
     role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
     disabled: Type.Optional(Type.Boolean({ description: 'Disabling revokes every session.' })),
     email_verified: Type.Optional(Type.Boolean()),
+    mfa_enabled: Type.Optional(
+      Type.Literal(false, {
+        description:
+          'Only false: resets the user’s two-factor authentication (lost device) and revokes their sessions. Only the user can turn it on.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

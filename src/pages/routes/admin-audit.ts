@@ -36,7 +36,8 @@ function parseFilters(form: FormFields): Parsed {
   if (since === null) errors['since'] = 'must be a date such as 2026-03-01'
   if (until === null) errors['until'] = 'must be a date such as 2026-03-01'
   // A bare day means "up to the end of that day", as the form's hint says.
-  if (until instanceof Date && /^\d{4}-\d{2}-\d{2}$/.test(untilRaw)) until = new Date(until.getTime() + DAY_MS - 1)
+  if (until instanceof Date && /^\d{4}-\d{2}-\d{2}$/.test(untilRaw))
+    until = new Date(until.getTime() + DAY_MS - 1)
   const cursor = text(form, 'cursor')
   const query: AuditListQuery = {
     limit: PAGE_SIZE,
@@ -56,7 +57,9 @@ export function auditPageRoutes(app: FastifyInstance, deps: PageDeps): void {
     const form = readQuery(request.query)
     const { query, errors } = parseFilters(form)
     const invalid = Object.keys(errors).length > 0
-    const page = invalid ? { items: [], nextCursor: null } : await auth.listEvents(principalOf(request), query)
+    const page = invalid
+      ? { items: [], nextCursor: null }
+      : await auth.listEvents(principalOf(request), query)
     const model = {
       events: page.items,
       filters: { values: keep(form, FILTERS), errors },
@@ -64,6 +67,10 @@ export function auditPageRoutes(app: FastifyInstance, deps: PageDeps): void {
       cursor: query.cursor ?? null,
       nextCursor: page.nextCursor,
     }
-    return sendPage(reply, adminAuditPage(chromeOf(request, reply, deps.stylesheetHref), model), invalid ? 422 : 200)
+    return sendPage(
+      reply,
+      adminAuditPage(chromeOf(request, reply, deps.stylesheetHref), model),
+      invalid ? 422 : 200,
+    )
   })
 }

@@ -35,8 +35,18 @@ export function adminUserPageRoutes(app: FastifyInstance, deps: PageDeps): void 
     const query = readQuery(request.query)
     const q = text(query, 'q').trim()
     const cursor = text(query, 'cursor') || null
-    const page = await auth.listUsers(principalOf(request), { q, limit: PAGE_SIZE, ...(cursor === null ? {} : { cursor }) })
-    const model = { users: page.items, q, cursor, nextCursor: page.nextCursor, selfId: principalOf(request).user.id }
+    const page = await auth.listUsers(principalOf(request), {
+      q,
+      limit: PAGE_SIZE,
+      ...(cursor === null ? {} : { cursor }),
+    })
+    const model = {
+      users: page.items,
+      q,
+      cursor,
+      nextCursor: page.nextCursor,
+      selfId: principalOf(request).user.id,
+    }
     return sendPage(reply, adminUsersPage(chromeOf(request, reply, deps.stylesheetHref), model))
   })
 
@@ -71,6 +81,11 @@ export function adminUserPageRoutes(app: FastifyInstance, deps: PageDeps): void 
     act(request, reply, (id, form) => update(request, id, { role: roleOf(form) }), 'role-changed'),
   )
   app.post('/admin/users/:id/revoke-sessions', adminPost, async (request, reply) =>
-    act(request, reply, (id) => auth.revokeUserSessions(principalOf(request), id, requestContext(request)), 'sessions-revoked'),
+    act(
+      request,
+      reply,
+      (id) => auth.revokeUserSessions(principalOf(request), id, requestContext(request)),
+      'sessions-revoked',
+    ),
   )
 }

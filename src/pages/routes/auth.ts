@@ -1,101 +1,76 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { LoginInput, LoginResult } from '../../core/auth-api.js'
-import { clearSessionCookie, setSessionCookie } from '../../http/cookies.js'
+import type { FastifyInstance } from 'fastify'
+import { clearSessionCookie } from '../../http/cookies.js'
 import { principalOf, requestContext } from '../../http/guards.js'
-import { LOGIN_LIMITS, REGISTER_LIMITS } from '../../http/rate-limit.js'
+import { REGISTER_LIMITS } from '../../http/rate-limit.js'
 import { EMPTY_FORM } from '../../views/model.js'
-import { loginPage } from '../../views/pages/login.js'
 import { logoutPage } from '../../views/pages/logout.js'
 import { registerPage } from '../../views/pages/register.js'
 import { verifyAnonymousForm, verifySessionForm } from '../csrf.js'
 import { setFlash } from '../flash.js'
 import { formStateOf, keep, readForm, text } from '../form.js'
-import { safeNextPath } from '../next-path.js'
+import { nextFromQuery, safeNextPath } from '../next-path.js'
 import type { PageDeps } from '../page-deps.js'
 import { loginURL } from '../page-session.js'
 import { profileFieldsOf, profileFormNames, readProfileFields } from '../profile-form.js'
 import { chromeOf, seeOther, sendPage } from '../render.js'
 
-function nextOf(request: FastifyRequest): string {
-  const query = request.query
-  return safeNextPath(typeof query === 'object' && query !== null ? Reflect.get(query, 'next') : undefined)
-}
-
-/** One box for email or username, as people expect; an `@` tells which it is. */
-function loginInput(identifier: string, password: string): LoginInput {
-  const trimmed = identifier.trim()
-  return trimmed.includes('@') ? { email: trimmed, password } : { username: trimmed, password }
-}
-
-/** Where a successful sign-in leads; a second step (2FA, issue 4) adds a case here. */
-function finishLogin(reply: FastifyReply, result: LoginResult, next: string): FastifyReply {
-  switch (result.kind) {
-    case 'tokens':
-      // The same cookie as the API's login (SEC-SESS-02); the token is never put in the page.
-      setSessionCookie(reply, result.tokens)
-      return seeOther(reply, next)
-  }
-}
-
 export function authPageRoutes(app: FastifyInstance, deps: PageDeps): void {
   const { auth } = deps
 
-  app.get('/login', { preHandler: deps.maybeSignedIn }, async (request, reply) => {
-    const next = nextOf(request)
-    if (request.principal !== null) return seeOther(reply, next)
-    return sendPage(reply, loginPage(chromeOf(request, reply, deps.stylesheetHref), { form: EMPTY_FORM, next }))
-  })
-
-  app.post('/login', { onRequest: deps.limit(LOGIN_LIMITS), preHandler: verifyAnonymousForm }, async (request, reply) => {
-    const form = readForm(request.body)
-    const next = safeNextPath(text(form, 'next'))
-    try {
-      const result = await auth.login(loginInput(text(form, 'identifier'), text(form, 'password')), requestContext(request))
-      return finishLogin(reply, result, next)
-    } catch (error) {
-      const shown = formStateOf(error, keep(form, ['identifier']), {
-        invalid_credentials: { form: 'The email, username or password is not right.' },
-        account_disabled: { form: 'This account has been disabled.' },
-        email_not_verified: { form: 'Verify your email address before signing in.' },
-      })
-      if (shown === null) throw error
-      const chrome = chromeOf(request, reply, deps.stylesheetHref)
-      return sendPage(reply, loginPage(chrome, { form: shown.form, next }), shown.status)
-    }
-  })
-
   const profileFields = profileFieldsOf(auth.settings).filter((field) => field.required)
-  const registerModel = { passwordMinLength: auth.settings.passwordMinLength, requiredProfileFields: profileFields }
+  const registerModel = {
+    passwordMinLength: auth.settings.passwordMinLength,
+    requiredProfileFields: profileFields,
+  }
 
   app.get('/register', { preHandler: deps.maybeSignedIn }, async (request, reply) => {
-    const next = nextOf(request)
+    const next = nextFromQuery(request.query)
     if (request.principal !== null) return seeOther(reply, next)
     const chrome = chromeOf(request, reply, deps.stylesheetHref)
     return sendPage(reply, registerPage(chrome, { ...registerModel, form: EMPTY_FORM, next }))
   })
 
-  app.post('/register', { onRequest: deps.limit(REGISTER_LIMITS), preHandler: verifyAnonymousForm }, async (request, reply) => {
-    const form = readForm(request.body)
-    const next = safeNextPath(text(form, 'next'))
-    const optional = (name: string): string | undefined => (text(form, name).trim() === '' ? undefined : text(form, name))
-    try {
-      const profile = readProfileFields(form, profileFields)
-      await auth.register(
-        { email: text(form, 'email'), password: text(form, 'password'), username: optional('username'), name: optional('name'), profile },
-        requestContext(request),
-      )
-      setFlash(reply, 'registered')
-      return seeOther(reply, loginURL(next))
-    } catch (error) {
-      const shown = formStateOf(error, keep(form, ['email', 'username', 'name', ...profileFormNames(profileFields)]), {
-        email_taken: { field: 'email', message: 'is already registered' },
-        username_taken: { field: 'username', message: 'is already taken' },
-      })
-      if (shown === null) throw error
-      const chrome = chromeOf(request, reply, deps.stylesheetHref)
-      return sendPage(reply, registerPage(chrome, { ...registerModel, form: shown.form, next }), shown.status)
-    }
-  })
+  app.post(
+    '/register',
+    { onRequest: deps.limit(REGISTER_LIMITS), preHandler: verifyAnonymousForm },
+    async (request, reply) => {
+      const form = readForm(request.body)
+      const next = safeNextPath(text(form, 'next'))
+      const optional = (name: string): string | undefined =>
+        text(form, name).trim() === '' ? undefined : text(form, name)
+      try {
+        const profile = readProfileFields(form, profileFields)
+        await auth.register(
+          {
+            email: text(form, 'email'),
+            password: text(form, 'password'),
+            username: optional('username'),
+            name: optional('name'),
+            profile,
+          },
+          requestContext(request),
+        )
+        setFlash(reply, 'registered')
+        return seeOther(reply, loginURL(next))
+      } catch (error) {
+        const shown = formStateOf(
+          error,
+          keep(form, ['email', 'username', 'name', ...profileFormNames(profileFields)]),
+          {
+            email_taken: { field: 'email', message: 'is already registered' },
+            username_taken: { field: 'username', message: 'is already taken' },
+          },
+        )
+        if (shown === null) throw error
+        const chrome = chromeOf(request, reply, deps.stylesheetHref)
+        return sendPage(
+          reply,
+          registerPage(chrome, { ...registerModel, form: shown.form, next }),
+          shown.status,
+        )
+      }
+    },
+  )
 
   // GET shows a confirmation button, for people who type the address: GET never signs out.
   app.get('/logout', { preHandler: deps.maybeSignedIn }, async (request, reply) => {
@@ -103,10 +78,14 @@ export function authPageRoutes(app: FastifyInstance, deps: PageDeps): void {
     return sendPage(reply, logoutPage(chromeOf(request, reply, deps.stylesheetHref)))
   })
 
-  app.post('/logout', { preHandler: [deps.signedIn, verifySessionForm] }, async (request, reply) => {
-    await auth.logout(principalOf(request), requestContext(request))
-    clearSessionCookie(reply)
-    setFlash(reply, 'signed-out')
-    return seeOther(reply, '/login')
-  })
+  app.post(
+    '/logout',
+    { preHandler: [deps.signedIn, verifySessionForm] },
+    async (request, reply) => {
+      await auth.logout(principalOf(request), requestContext(request))
+      clearSessionCookie(reply)
+      setFlash(reply, 'signed-out')
+      return seeOther(reply, '/login')
+    },
+  )
 }

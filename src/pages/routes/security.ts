@@ -14,31 +14,53 @@ export function securityPageRoutes(app: FastifyInstance, deps: PageDeps): void {
   const { auth } = deps
   const guarded = { preHandler: [deps.signedIn, verifySessionForm] }
 
-  async function showPage(request: FastifyRequest, reply: FastifyReply, passwordForm: FormState, status = 200): Promise<FastifyReply> {
+  async function showPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    passwordForm: FormState,
+    status = 200,
+  ): Promise<FastifyReply> {
     const principal = principalOf(request)
     const sessions = await auth.listSessions(principal)
     const model = { passwordForm, passwordMinLength: auth.settings.passwordMinLength, sessions }
-    return sendPage(reply, securitySettingsPage(chromeOf(request, reply, deps.stylesheetHref), model), status)
+    return sendPage(
+      reply,
+      securitySettingsPage(chromeOf(request, reply, deps.stylesheetHref), model),
+      status,
+    )
   }
 
-  app.get('/settings/security', { preHandler: deps.signedIn }, async (request, reply) => showPage(request, reply, EMPTY_FORM))
+  app.get('/settings/security', { preHandler: deps.signedIn }, async (request, reply) =>
+    showPage(request, reply, EMPTY_FORM),
+  )
 
-  app.post('/settings/security/password', { ...guarded, onRequest: deps.limit(PASSWORD_CHANGE_LIMITS) }, async (request, reply) => {
-    const form = readForm(request.body)
-    const input = { currentPassword: text(form, 'current_password'), newPassword: text(form, 'new_password') }
-    try {
-      await auth.changePassword(principalOf(request), input, requestContext(request))
-      setFlash(reply, 'password-changed')
-      return seeOther(reply, '/settings/security')
-    } catch (error) {
-      // Neither password is ever written back into the page.
-      const shown = formStateOf(error, {}, {
-        invalid_credentials: { field: 'current_password', message: 'is not right' },
-      })
-      if (shown === null) throw error
-      return showPage(request, reply, shown.form, shown.status)
-    }
-  })
+  app.post(
+    '/settings/security/password',
+    { ...guarded, onRequest: deps.limit(PASSWORD_CHANGE_LIMITS) },
+    async (request, reply) => {
+      const form = readForm(request.body)
+      const input = {
+        currentPassword: text(form, 'current_password'),
+        newPassword: text(form, 'new_password'),
+      }
+      try {
+        await auth.changePassword(principalOf(request), input, requestContext(request))
+        setFlash(reply, 'password-changed')
+        return seeOther(reply, '/settings/security')
+      } catch (error) {
+        // Neither password is ever written back into the page.
+        const shown = formStateOf(
+          error,
+          {},
+          {
+            invalid_credentials: { field: 'current_password', message: 'is not right' },
+          },
+        )
+        if (shown === null) throw error
+        return showPage(request, reply, shown.form, shown.status)
+      }
+    },
+  )
 
   app.post('/settings/security/sessions/:id/revoke', guarded, async (request, reply) => {
     const id = param(request.params, 'id')

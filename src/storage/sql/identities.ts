@@ -1,11 +1,11 @@
-import type { IdentityStore } from '../../core/ports.js'
+import type { IdentityStore, UnlinkResult } from '../../core/ports.js'
 import type { ExternalIdentity } from '../../core/types.js'
 import { violatedUniqueKey } from './errors.js'
 import {
   EXTERNAL_IDENTITIES_ISSUER_SUBJECT_UNIQUE,
   type ExternalIdentitiesTable,
 } from './schema.js'
-import type { SqlContext } from './sql-context.js'
+import { atomically, type SqlContext } from './sql-context.js'
 
 function toIdentity(row: ExternalIdentitiesTable): ExternalIdentity {
   return {
@@ -74,6 +74,40 @@ export class SqlIdentityStore implements IdentityStore {
       .orderBy('id', 'asc')
       .execute()
     return rows.map(toIdentity)
+  }
+
+  async unlinkUnlessLast(userId: string, id: string): Promise<UnlinkResult> {
+    return atomically(this.#context, async ({ db, lockRows }) => {
+      // The user's row lock serialises every unlink of this user (as in sessions.ts and mfa.ts):
+      // the second of two concurrent unlinks counts what the first left behind.
+      const user = await lockRows(
+        db.selectFrom('users').select('password_hash').where('id', '=', userId),
+      ).executeTakeFirst()
+      if (user === undefined) return { kind: 'not_found' }
+      const row = await db
+        .selectFrom('external_identities')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+      if (row === undefined) return { kind: 'not_found' }
+      const others = await db
+        .selectFrom('external_identities')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('id', '!=', id)
+        .executeTakeFirstOrThrow()
+      const passkeys = await db
+        .selectFrom('webauthn_credentials')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow()
+      const hasOtherWayIn =
+        user.password_hash !== null || Number(others.n) > 0 || Number(passkeys.n) > 0
+      if (!hasOtherWayIn) return { kind: 'last_sign_in' }
+      await db.deleteFrom('external_identities').where('id', '=', id).execute()
+      return { kind: 'unlinked', identity: toIdentity(row) }
+    })
   }
 
   async unlink(userId: string, id: string): Promise<boolean> {

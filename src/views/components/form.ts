@@ -8,7 +8,7 @@ import type { FormState } from '../model.js'
 export const CSRF_FIELD = '_csrf'
 
 export function csrfField(token: string): SafeHTML {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`
 }
 
 export function fieldId(name: string): string {
@@ -30,6 +30,8 @@ export interface InputSpec {
   readonly required?: boolean | undefined
   readonly maxLength?: number | undefined
   readonly inputMode?: 'numeric' | 'decimal' | undefined
+  /** Filters are all optional; saying so on each one is noise. */
+  readonly markOptional?: boolean | undefined
 }
 
 function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
@@ -52,23 +54,39 @@ export function input(spec: InputSpec, form: FormState): SafeHTML {
   // A password is never written back into the page (it would sit in the HTML and the history).
   const value = type === 'password' ? undefined : form.values[spec.name]
   return html`<div class="field${error !== undefined ? ' has-error' : ''}">
-  <label for="${id}">${spec.label}${!spec.required && html` <span class="optional">(optional)</span>`}</label>
-  ${spec.hint !== undefined && html`<p class="hint" id="${id}-hint">${spec.hint}</p>`}
-  ${errorLine(id, spec.label, error)}
-  <input id="${id}" name="${spec.name}" type="${type}"${attr('value', value)}${attr('autocomplete', spec.autocomplete)}${attr('maxlength', spec.maxLength)}${attr('inputmode', spec.inputMode)}${flag('required', spec.required === true)}${attr('aria-invalid', error !== undefined && 'true')}${attr('aria-describedby', describedBy(id, spec.hint !== undefined, error !== undefined))}>
-</div>`
+    <label for="${id}"
+      >${spec.label}${!spec.required && spec.markOptional !== false && html` <span class="optional">(optional)</span>`}</label
+    >
+    ${spec.hint !== undefined && html`<p class="hint" id="${id}-hint">${spec.hint}</p>`}
+    ${errorLine(id, spec.label, error)}
+    <input
+      id="${id}"
+      name="${spec.name}"
+      type="${type}"
+      ${attr('value', value)}${attr('autocomplete', spec.autocomplete)}${attr('maxlength', spec.maxLength)}${attr('inputmode', spec.inputMode)}${flag('required', spec.required === true)}${attr('aria-invalid', error !== undefined && 'true')}${attr('aria-describedby', describedBy(id, spec.hint !== undefined, error !== undefined))}
+    />
+  </div>`
 }
 
-export function checkbox(spec: { name: string; label: string; hint?: string }, form: FormState): SafeHTML {
+export function checkbox(
+  spec: { name: string; label: string; hint?: string },
+  form: FormState,
+): SafeHTML {
   const id = fieldId(spec.name)
   const error = form.errors[spec.name]
   const checked = form.values[spec.name] === 'on'
   return html`<div class="field field-check${error !== undefined ? ' has-error' : ''}">
-  ${errorLine(id, spec.label, error)}
-  <input id="${id}" name="${spec.name}" type="checkbox" value="on"${flag('checked', checked)}${attr('aria-invalid', error !== undefined && 'true')}${attr('aria-describedby', describedBy(id, spec.hint !== undefined, error !== undefined))}>
-  <label for="${id}">${spec.label}</label>
-  ${spec.hint !== undefined && html`<p class="hint" id="${id}-hint">${spec.hint}</p>`}
-</div>`
+    ${errorLine(id, spec.label, error)}
+    <input
+      id="${id}"
+      name="${spec.name}"
+      type="checkbox"
+      value="on"
+      ${flag('checked', checked)}${attr('aria-invalid', error !== undefined && 'true')}${attr('aria-describedby', describedBy(id, spec.hint !== undefined, error !== undefined))}
+    />
+    <label for="${id}">${spec.label}</label>
+    ${spec.hint !== undefined && html`<p class="hint" id="${id}-hint">${spec.hint}</p>`}
+  </div>`
 }
 
 export interface Option {
@@ -83,12 +101,16 @@ export function select(
 ): SafeHTML {
   const id = spec.id ?? fieldId(spec.name)
   return html`<div class="field${error !== undefined ? ' has-error' : ''}">
-  <label for="${id}">${spec.label}</label>
-  ${errorLine(id, spec.label, error)}
-  <select id="${id}" name="${spec.name}"${attr('aria-invalid', error !== undefined && 'true')}${attr('aria-describedby', error !== undefined && `${id}-error`)}>
-    ${spec.options.map((o) => html`<option value="${o.value}"${flag('selected', o.value === selected)}>${o.label}</option>`)}
-  </select>
-</div>`
+    <label for="${id}">${spec.label}</label>
+    ${errorLine(id, spec.label, error)}
+    <select
+      id="${id}"
+      name="${spec.name}"
+      ${attr('aria-invalid', error !== undefined && 'true')}${attr('aria-describedby', error !== undefined && `${id}-error`)}
+    >
+      ${spec.options.map((o) => html`<option value="${o.value}" ${flag('selected', o.value === selected)}>${o.label}</option>`)}
+    </select>
+  </div>`
 }
 
 /**
@@ -99,13 +121,15 @@ export function errorSummary(form: FormState, labels: Readonly<Record<string, st
   const entries = Object.entries(form.errors)
   if (form.formError === undefined && entries.length === 0) return html``
   return html`<div class="error-summary" role="alert" id="form-errors" tabindex="-1">
-  <h2>There is a problem</h2>
-  ${form.formError !== undefined && html`<p>${form.formError}</p>`}
-  ${entries.length > 0 &&
-  html`<ul>
-    ${entries.map(([name, predicate]) => html`<li><a href="#${fieldId(name)}">${fieldMessage(labels[name] ?? name, predicate)}</a></li>`)}
-  </ul>`}
-</div>`
+    <h2>There is a problem</h2>
+    ${form.formError !== undefined && html`<p>${form.formError}</p>`}
+    ${
+      entries.length > 0 &&
+      html`<ul>
+        ${entries.map(([name, predicate]) => html`<li><a href="#${fieldId(name)}">${fieldMessage(labels[name] ?? name, predicate)}</a></li>`)}
+      </ul>`
+    }
+  </div>`
 }
 
 /** A one-button form posting to `action`: how every state change that needs no input is sent. */
@@ -123,8 +147,10 @@ export function actionButton(spec: {
 }): SafeHTML {
   const hidden = Object.entries(spec.hidden ?? {})
   return html`<form method="post" action="${spec.action}" class="inline-form">
-  ${csrfField(spec.csrfToken)}
-  ${hidden.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-  <button type="submit" class="button ${spec.variant ?? 'secondary'}">${spec.label}${spec.context !== undefined && html`<span class="visually-hidden"> ${spec.context}</span>`}</button>
-</form>`
+    ${csrfField(spec.csrfToken)}
+    ${hidden.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
+    <button type="submit" class="button ${spec.variant ?? 'secondary'}">
+      ${spec.label}${spec.context !== undefined && html`<span class="visually-hidden"> ${spec.context}</span>`}
+    </button>
+  </form>`
 }

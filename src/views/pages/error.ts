@@ -11,9 +11,9 @@ export interface ErrorModel {
 
 export function errorPage(chrome: Chrome, model: ErrorModel): SafeHTML {
   const main = html`<div class="card narrow">
-  <p class="lead">${model.message}</p>
-  <p class="muted">Error ${model.status}</p>
-  <p class="actions"><a class="button primary" href="/">Go to the home page</a></p>
-</div>`
+    <p class="lead">${model.message}</p>
+    <p class="muted">Error ${model.status}</p>
+    <p class="actions"><a class="button primary" href="/">Go to the home page</a></p>
+  </div>`
   return layout(chrome, { title: model.title, main })
 }

@@ -18,15 +18,21 @@ function withNext(path: string, next: string): string {
 export function loginPage(chrome: Chrome, model: LoginModel): SafeHTML {
   const { form } = model
   const main = html`<div class="card narrow">
-${errorSummary(form, LOGIN_LABELS)}
-<form method="post" action="/login" novalidate${attr('aria-describedby', form.formError !== undefined && 'form-errors')}>
-  ${csrfField(chrome.csrfToken)}
-  <input type="hidden" name="next" value="${model.next}">
-  ${input({ name: 'identifier', label: LOGIN_LABELS.identifier, autocomplete: 'username', required: true }, form)}
-  ${input({ name: 'password', label: LOGIN_LABELS.password, type: 'password', autocomplete: 'current-password', required: true }, form)}
-  <button type="submit" class="button primary">Sign in</button>
-</form>
-<p class="aside">New here? <a href="${withNext('/register', model.next)}">Create an account</a></p>
-</div>`
+    ${errorSummary(form, LOGIN_LABELS)}
+    <form
+      method="post"
+      action="/login"
+      novalidate${attr('aria-describedby', form.formError !== undefined && 'form-errors')}
+    >
+      ${csrfField(chrome.csrfToken)}
+      <input type="hidden" name="next" value="${model.next}" />
+      ${input({ name: 'identifier', label: LOGIN_LABELS.identifier, autocomplete: 'username', required: true }, form)}
+      ${input({ name: 'password', label: LOGIN_LABELS.password, type: 'password', autocomplete: 'current-password', required: true }, form)}
+      <button type="submit" class="button primary">Sign in</button>
+    </form>
+    <p class="aside">
+      New here? <a href="${withNext('/register', model.next)}">Create an account</a>
+    </p>
+  </div>`
   return layout(chrome, { title: 'Sign in', main })
 }

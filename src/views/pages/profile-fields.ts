@@ -10,7 +10,10 @@ export function profileFieldName(field: ViewProfileField): string {
 
 /** `company_name` → "Company name": configuration names fields for machines, not people. */
 export function profileFieldLabel(field: ViewProfileField): string {
-  const words = field.name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim()
+  const words = field.name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
   return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase()
 }
 

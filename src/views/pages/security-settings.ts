@@ -23,54 +23,79 @@ export interface SecuritySettingsModel {
 function passwordSection(chrome: Chrome, model: SecuritySettingsModel): SafeHTML {
   const form = model.passwordForm
   return html`<section class="card" aria-labelledby="password-heading">
-  <h2 id="password-heading">Change password</h2>
-  <p class="hint">Changing your password signs out every other device.</p>
-  ${errorSummary(form, PASSWORD_LABELS)}
-  <form method="post" action="/settings/security/password" novalidate>
-    ${csrfField(chrome.csrfToken)}
-    <!-- Tells password managers which account the new password belongs to. -->
-    <input type="text" name="username" autocomplete="username" value="${chrome.user?.email ?? ''}" hidden>
-    ${input({ name: 'current_password', label: PASSWORD_LABELS.current_password, type: 'password', autocomplete: 'current-password', required: true }, form)}
-    ${input({ name: 'new_password', label: PASSWORD_LABELS.new_password, type: 'password', autocomplete: 'new-password', required: true, hint: `At least ${model.passwordMinLength} characters.` }, form)}
-    <button type="submit" class="button primary">Change password</button>
-  </form>
-</section>`
+    <h2 id="password-heading">Change password</h2>
+    <p class="hint">Changing your password signs out every other device.</p>
+    ${errorSummary(form, PASSWORD_LABELS)}
+    <form method="post" action="/settings/security/password" novalidate>
+      ${csrfField(chrome.csrfToken)}
+      <!-- Tells password managers which account the new password belongs to. -->
+      <input
+        type="text"
+        name="username"
+        autocomplete="username"
+        value="${chrome.user?.email ?? ''}"
+        hidden
+      />
+      ${input({ name: 'current_password', label: PASSWORD_LABELS.current_password, type: 'password', autocomplete: 'current-password', required: true }, form)}
+      ${input({ name: 'new_password', label: PASSWORD_LABELS.new_password, type: 'password', autocomplete: 'new-password', required: true, hint: `At least ${model.passwordMinLength} characters.` }, form)}
+      <button type="submit" class="button primary">Change password</button>
+    </form>
+  </section>`
 }
 
 function sessionItem(chrome: Chrome, row: SessionRow): SafeHTML {
   const { session } = row
   const device = describeUserAgent(session.userAgent)
   return html`<li class="session${row.current ? ' current' : ''}">
-  <div class="session-info">
-    <p class="session-device"${attr('title', session.userAgent ?? undefined)}>${device}${row.current && html` <span class="badge ok">this device</span>`}</p>
-    <dl class="facts compact">
-      <div><dt>IP address</dt><dd>${session.ip ?? 'unknown'}</dd></div>
-      <div><dt>Signed in</dt><dd>${time(session.createdAt)}</dd></div>
-      <div><dt>Last active</dt><dd>${time(session.lastSeenAt)}</dd></div>
-    </dl>
-  </div>
-  ${actionButton({
-    action: `/settings/security/sessions/${encodeURIComponent(session.id)}/revoke`,
-    label: 'Sign out this device',
-    context: `(${device}${row.current ? ', the one you are using' : ''}, signed in ${session.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
-    csrfToken: chrome.csrfToken,
-    variant: 'danger',
-  })}
-</li>`
+    <div class="session-info">
+      <p class="session-device" ${attr('title', session.userAgent ?? undefined)}>
+        ${device}${row.current && html` <span class="badge ok">this device</span>`}
+      </p>
+      <dl class="facts compact">
+        <div>
+          <dt>IP address</dt>
+          <dd>${session.ip ?? 'unknown'}</dd>
+        </div>
+        <div>
+          <dt>Signed in</dt>
+          <dd>${time(session.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Last active</dt>
+          <dd>${time(session.lastSeenAt)}</dd>
+        </div>
+      </dl>
+    </div>
+    ${actionButton({
+      action: `/settings/security/sessions/${encodeURIComponent(session.id)}/revoke`,
+      label: 'Sign out this device',
+      context: `(${device}${row.current ? ', the one you are using' : ''}, signed in ${session.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+      csrfToken: chrome.csrfToken,
+      variant: 'danger',
+    })}
+  </li>`
 }
 
 function sessionsSection(chrome: Chrome, model: SecuritySettingsModel): SafeHTML {
   return html`<section class="card" aria-labelledby="sessions-heading">
-  <h2 id="sessions-heading">Where you are signed in</h2>
-  <ul class="sessions">${model.sessions.map((row) => sessionItem(chrome, row))}</ul>
-  ${model.sessions.length > 1 &&
-  actionButton({ action: '/settings/security/sessions/revoke-all', label: 'Sign out everywhere', csrfToken: chrome.csrfToken, variant: 'secondary' })}
-</section>`
+    <h2 id="sessions-heading">Where you are signed in</h2>
+    <ul class="sessions">
+      ${model.sessions.map((row) => sessionItem(chrome, row))}
+    </ul>
+    ${
+      model.sessions.length > 1 &&
+      actionButton({
+        action: '/settings/security/sessions/revoke-all',
+        label: 'Sign out everywhere',
+        csrfToken: chrome.csrfToken,
+        variant: 'secondary',
+      })
+    }
+  </section>`
 }
 
 // Sections in page order; the two-factor and passkey sections (issue 4) slot in between.
 export function securitySettingsPage(chrome: Chrome, model: SecuritySettingsModel): SafeHTML {
-  const main = html`${passwordSection(chrome, model)}
-${sessionsSection(chrome, model)}`
+  const main = html`${passwordSection(chrome, model)} ${sessionsSection(chrome, model)}`
   return layout(chrome, { title: 'Security', main })
 }

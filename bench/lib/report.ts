@@ -1,0 +1,114 @@
+// The Markdown table of one bench run, with ratios to the baselines measured in the same run.
+import type { PhaseResult } from './load.ts'
+import type { ServerResults } from './server-phases.ts'
+import type { Checks } from './flows.ts'
+
+export interface BenchReport {
+  readonly stamp: string
+  readonly machine: { cores: number; cpu: string; node: string; loadavgAtEnd: number[] }
+  readonly settings: Record<string, number>
+  readonly baselines: {
+    readonly bare: PhaseResult
+    readonly argon2: { threads: number; perSecond: number; oneMs: number; seconds: number }
+  }
+  readonly single: ServerResults
+  readonly cluster: ServerResults | null
+  readonly checks: Checks
+  readonly elapsedSeconds: number
+}
+
+const pct = (ratio: number): string => `${(ratio * 100).toFixed(0)}%`
+const verdict = (ok: boolean): string => (ok ? '**met**' : '**missed**')
+
+function find(results: ServerResults | null, name: string): PhaseResult | undefined {
+  return results?.phases.find((phase) => phase.name === name)
+}
+
+function row(label: string, phase: PhaseResult, ratio: string): string {
+  const eld = phase.eventLoopDelay
+  const status = Object.entries(phase.status)
+    .map(([code, count]) => `${code}×${count}`)
+    .join(' ')
+  return `| ${label} | ${phase.name} | ${phase.connections} | ${phase.rps} | ${phase.p50} | ${phase.p99} | ${status} | ${ratio} | ${eld === undefined ? '-' : `${eld.p99}`} | ${phase.serverCores ?? '-'} | ${phase.rssMaxMiB ?? '-'} |`
+}
+
+function ratioFor(phase: PhaseResult, report: BenchReport): string {
+  if (phase.name.includes('login')) return `${pct(phase.rps / report.baselines.argon2.perSecond)} of argon2id`
+  if (phase.name.includes('me')) return `${pct(phase.rps / report.baselines.bare.rps)} of bare`
+  return ''
+}
+
+function targets(report: BenchReport, results: ServerResults, label: string): string[] {
+  const { bare, argon2 } = report.baselines
+  const lines: string[] = []
+  const me = find(results, 'me (bearer)')
+  const cookie = find(results, 'me (cookie)')
+  const loginPhase = find(results, 'login')
+  const storm = find(results, 'storm: me (bearer)')
+  if (me !== undefined) {
+    const r = me.rps / bare.rps
+    lines.push(`| ${label} | /auth/me (bearer) ≥ 70% of bare Fastify | ${pct(r)} | ${verdict(r >= 0.7)} |`)
+  }
+  if (cookie !== undefined) {
+    const r = cookie.rps / bare.rps
+    lines.push(`| ${label} | /auth/me (cookie) ≥ 70% of bare Fastify | ${pct(r)} | ${verdict(r >= 0.7)} |`)
+  }
+  if (loginPhase !== undefined) {
+    const r = loginPhase.rps / argon2.perSecond
+    lines.push(`| ${label} | login ≥ 85% of argon2id ceiling | ${pct(r)} | ${verdict(r >= 0.85)} |`)
+  }
+  if (storm !== undefined) {
+    lines.push(`| ${label} | /auth/me p99 < 25 ms during login storm | ${storm.p99} ms | ${verdict(storm.p99 < 25)} |`)
+    const eld = storm.eventLoopDelay
+    if (eld !== undefined) {
+      lines.push(`| ${label} | event-loop delay p99 < 20 ms during storm | ${eld.p99} ms | ${verdict(eld.p99 < 20)} |`)
+    }
+  }
+  if (results.soak !== null) {
+    const s = results.soak
+    lines.push(
+      `| ${label} | RSS flat (±10%) over ${s.seconds} s mixed soak | ${s.rssEarlyMiB} → ${s.rssLateMiB} MiB (${s.growthPercent}%) | ${verdict(s.flatWithin10Percent)} |`,
+    )
+  }
+  return lines
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { bare, argon2 } = report.baselines
+  const head =
+    '| server | phase | conns | req/s | p50 ms | p99 ms | status | ratio | loop delay p99 ms | server cores | RSS max MiB |\n|---|---|---|---|---|---|---|---|---|---|---|'
+  const rows = [row('baseline', bare, '100% (HTTP ceiling)')]
+  for (const results of [report.single, report.cluster]) {
+    if (results === null) continue
+    const label = results.workers === 0 ? 'single process' : `--workers ${results.workers}`
+    for (const phase of results.phases) rows.push(row(label, phase, ratioFor(phase, report)))
+    for (const phase of results.soak?.phases ?? []) rows.push(row(label, phase, ''))
+  }
+  const targetRows = [
+    ...targets(report, report.single, 'single process'),
+    ...(report.cluster === null ? [] : targets(report, report.cluster, `--workers ${report.cluster.workers}`)),
+  ]
+  return [
+    `# Latchkey bench ${report.stamp}`,
+    '',
+    `${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, load average at the end ${report.machine.loadavgAtEnd.join(' ')}. ` +
+      `Settings: ${JSON.stringify(report.settings)}. Run took ${report.elapsedSeconds} s. ` +
+      'Loopback only; the load generator (autocannon) runs on the same cores as the server.',
+    '',
+    `Baselines in this run: bare Fastify **${bare.rps} req/s** (p99 ${bare.p99} ms); argon2id (m=19456, t=2, p=1) **${argon2.perSecond.toFixed(1)} hashes/s** on ${argon2.threads} threads (${argon2.seconds} s; one hash alone ${argon2.oneMs} ms).`,
+    '',
+    '## Targets',
+    '',
+    '| server | target | measured | verdict |',
+    '|---|---|---|---|',
+    ...targetRows,
+    '',
+    '## Phases',
+    '',
+    head,
+    ...rows,
+    '',
+    `Checks: /auth/me 200s without the user's email: ${report.checks.wrongBody}; storm logins shed with 503 + Retry-After: ${report.checks.shedWithRetryAfter}, 503 without Retry-After: ${report.checks.shedWithoutRetryAfter}.`,
+    '',
+  ].join('\n')
+}

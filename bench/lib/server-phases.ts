@@ -1,0 +1,98 @@
+// The phases against the real server: one fresh server (single process or cluster) per call.
+import { availableParallelism } from 'node:os'
+import {
+  login,
+  loginLoad,
+  meLoad,
+  refreshLoad,
+  registerLoad,
+  registerMany,
+  type Checks,
+  type Session,
+} from './flows.ts'
+import { measure, type PhaseResult } from './load.ts'
+import { startServer } from './server.ts'
+import { soak, type SoakResult } from './soak.ts'
+
+export interface PhaseSettings {
+  readonly duration: number
+  readonly warmup: number
+  readonly connections: number
+  readonly stormConnections: number
+  readonly soakSeconds: number
+}
+
+export interface ServerResults {
+  readonly workers: number
+  readonly hashThreadsPerProcess: number
+  readonly phases: PhaseResult[]
+  readonly soak: SoakResult | null
+}
+
+export async function runServerPhases(options: {
+  readonly settings: PhaseSettings
+  readonly checks: Checks
+  readonly workers: number
+  readonly port: number
+  readonly probePort: number
+}): Promise<ServerResults> {
+  const { settings, checks, workers } = options
+  const server = await startServer(options)
+  const log = (phase: PhaseResult): void =>
+    console.log(
+      `[${workers > 0 ? `${workers} workers` : 'single'}] ${phase.name}: ${phase.rps} req/s, ` +
+        `p50 ${phase.p50} ms, p99 ${phase.p99} ms, non2xx ${phase.non2xx}, ` +
+        `eld p99 ${phase.eventLoopDelay?.p99 ?? '-'} ms, cores ${phase.serverCores}`,
+    )
+  const phases: PhaseResult[] = []
+  const run = async (loads: Parameters<typeof measure>[1], warmup = settings.warmup) => {
+    const results = await measure(server, loads, settings.duration, warmup)
+    results.forEach(log)
+    phases.push(...results)
+  }
+  try {
+    const base = server.url
+    const tag = `${workers}-${Date.now().toString(36)}`
+    // Accounts first (by the API, through the real hash pool). With the default one-session-per-
+    // user policy each concurrent session needs its own account.
+    const [meUser] = await registerMany(base, `me${tag}`, 1)
+    const loginUsers = await registerMany(base, `login${tag}`, 16)
+    const refreshUsers = await registerMany(base, `refresh${tag}`, settings.connections)
+    if (meUser === undefined) throw new Error('no account')
+    const me: Session = await login(base, meUser)
+    const c = settings.connections
+
+    if (workers === 0) await run({ register: registerLoad(c, tag) })
+    await run({ login: loginLoad(c, loginUsers, checks) })
+    await run({ 'me (bearer)': meLoad(c, me, 'bearer', checks) })
+    await run({ 'me (cookie)': meLoad(c, me, 'cookie', checks) })
+    if (workers === 0) {
+      // No warm-up: a rotation cut off at the end of a warm-up would leave a spent token behind.
+      const sessions = await Promise.all(refreshUsers.map((email) => login(base, email)))
+      await run({ refresh: refreshLoad(sessions, checks) }, 0)
+    }
+    await run({
+      'storm: login': loginLoad(settings.stormConnections, loginUsers, checks),
+      'storm: me (bearer)': meLoad(c, me, 'bearer', checks),
+    })
+    const soakResult =
+      settings.soakSeconds > 0
+        ? await soak(server, settings.soakSeconds, {
+            me: meLoad(Math.max(1, c / 2), await login(base, meUser), 'bearer', checks),
+            login: loginLoad(4, loginUsers, checks),
+            refresh: refreshLoad(
+              await Promise.all(refreshUsers.slice(0, 8).map((email) => login(base, email))),
+              checks,
+            ),
+          })
+        : null
+    return {
+      workers,
+      hashThreadsPerProcess: Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers))),
+      phases,
+      soak: soakResult,
+    }
+  } finally {
+    await server.stop()
+  }
+}
