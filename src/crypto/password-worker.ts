@@ -2,7 +2,7 @@
 // milliseconds, so they never run on the event loop, nor on libuv's pool (which WebCrypto and
 // file I/O need).
 import { hashSync, verifySync } from '@node-rs/argon2'
-import { verifySync as verifyBcryptSync } from '@node-rs/bcrypt'
+import { compareSync as verifyBcryptSync } from 'bcryptjs'
 import { lowerCurrentThreadPriority } from './thread-priority.js'
 
 export type PasswordTask =

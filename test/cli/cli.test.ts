@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { hash as argon2Hash } from '@node-rs/argon2'
-import { hashSync as bcryptHash } from '@node-rs/bcrypt'
+import { hashSync as bcryptHash } from 'bcryptjs'
 import Database from 'better-sqlite3'
 import { Secret, TOTP } from 'otpauth'
 import { makeTestServer, type TestServer } from '../helpers/app.ts'
@@ -203,7 +203,7 @@ describe('latchkey users import', () => {
     const lines = [
       JSON.stringify({
         email: 'bcrypt@example.com',
-        password_hash: bcryptHash(PASSWORD, { cost: 4 }),
+        password_hash: bcryptHash(PASSWORD, 4),
         name: 'From bcrypt',
       }),
       JSON.stringify({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { hashSync as bcryptHash } from '@node-rs/bcrypt'
+import { hashSync as bcryptHash } from 'bcryptjs'
 import { hash as argon2Hash } from '@node-rs/argon2'
 import { AuthError } from '../../src/core/errors.ts'
 import { tokensOf } from '../helpers/login-result.ts'
@@ -97,7 +97,7 @@ describe('core: registration and login', () => {
   })
 
   it('verifies imported bcrypt and argon2i hashes and upgrades them to argon2id at the next login', async () => {
-    const bcryptUser = await core.auth.importUser({ email: 'bcrypt@example.com', passwordHash: bcryptHash(strongPassword, { cost: 10 }) }, req)
+    const bcryptUser = await core.auth.importUser({ email: 'bcrypt@example.com', passwordHash: bcryptHash(strongPassword, 10) }, req)
     const argonUser = await core.auth.importUser({ email: 'argon@example.com', passwordHash: await argon2Hash(strongPassword, { algorithm: 1, memoryCost: 4096, timeCost: 3 }) }, req)
     for (const user of [bcryptUser, argonUser]) {
       await core.auth.login({ email: user.email, password: strongPassword }, req)

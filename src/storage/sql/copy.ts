@@ -4,6 +4,7 @@
 // needed and the audit chain's hashes still verify on the copy.
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { readTableShapes, type TableShape } from './introspect.js'
+import type { Database } from './schema.js'
 import type { SqlStore } from './store.js'
 
 type Row = Record<string, unknown>
@@ -35,7 +36,7 @@ export class CopyRefusedError extends Error {
 // Bound parameters per INSERT: well under SQLite's 32766, PostgreSQL's and MySQL's 65535.
 const PARAMETER_BUDGET = 4_000
 
-function untyped(db: Kysely<unknown>): Kysely<AnyDatabase> {
+function untyped(db: Kysely<Database>): Kysely<AnyDatabase> {
   return db as unknown as Kysely<AnyDatabase> // tables named at run time; rows are plain records
 }
 
