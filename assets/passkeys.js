@@ -139,7 +139,8 @@
     const status = document.getElementById(button.dataset.status || '')
     const given = button.dataset.next || '/'
     // The page put a checked local path here; checked again so nothing else can steer us away.
-    const next = given.startsWith('/') && !given.startsWith('//') && !given.startsWith('/\\') ? given : '/'
+    const next =
+      given.startsWith('/') && !given.startsWith('//') && !given.startsWith('/\\') ? given : '/'
     const section = button.closest('[data-passkey-section]')
     if (section) section.hidden = false
     button.hidden = false

@@ -26,6 +26,7 @@ import type {
 } from './core/ports.js'
 import { createPasswordHasher } from './crypto/password-hash.js'
 import { apiDocsPlugin } from './http/api-docs.js'
+import { closeConnectionsWhenDraining } from './http/drain.js'
 import { httpsRedirectPlugin } from './http/https-redirect.js'
 import { createMetrics, metricsPlugin, type Metrics } from './http/metrics.js'
 import { introspectionPlugin } from './http/routes/introspect.js'
@@ -82,7 +83,9 @@ async function openSharedState(
   clock: Clock | undefined,
   logger: PinoLogger,
 ): Promise<{ rateLimiter: RateLimiter; sessionCache?: SessionCache }> {
-  if (config.redisUrl !== null) return openRedisAdapters(config.redisUrl, { logger })
+  if (config.redisUrl !== null) {
+    return openRedisAdapters(config.redisUrl, { logger, keyPrefix: config.redisKeyPrefix })
+  }
   return {
     rateLimiter: new MemoryRateLimiter(clock === undefined ? Date.now : () => clock.now().getTime()),
   }
@@ -215,6 +218,7 @@ export async function buildServer(
     await runtime.close()
     await mail.close()
   })
+  closeConnectionsWhenDraining(app)
   try {
     // Before every route, so its hooks see them all (and a redirect precedes any other work).
     if (config.http.https && config.trustProxy !== false) {

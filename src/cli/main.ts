@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util'
 import dotenv from 'dotenv'
 import { isConfigError, loadConfig, type Env } from '../config/env.js'
 import { isAuthError } from '../core/errors.js'
+import { runAuditVerify } from './commands/audit-verify.js'
+import { parseBatchSize, runDbCopy } from './commands/db-copy.js'
 import { parseDirection, runMigrate } from './commands/migrate.js'
 import { parseKeysAction, runKeys } from './commands/keys.js'
 import { runOTP } from './commands/otp.js'
@@ -21,6 +23,9 @@ const OPTIONS = {
   role: { type: 'string' },
   username: { type: 'string' },
   name: { type: 'string' },
+  to: { type: 'string' },
+  force: { type: 'boolean' },
+  'batch-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -142,6 +147,20 @@ async function dispatch(
       expectArgs(rest, 1, 'keys')
       allowOnly(values, [], 'keys')
       return runKeys(loadConfig(env), parseKeysAction(rest[0]), output)
+    case 'audit':
+      if (rest[0] !== 'verify') throw new UsageError('audit: expected "audit verify"')
+      expectArgs(rest, 1, 'audit verify')
+      allowOnly(values, [], 'audit verify')
+      return runAuditVerify(loadConfig(env), output)
+    case 'db': {
+      if (rest[0] !== 'copy') throw new UsageError('db: expected "db copy --to URL"')
+      expectArgs(rest, 1, 'db copy')
+      allowOnly(values, ['to', 'force', 'batch-size'], 'db copy')
+      if (values.to === undefined) throw new UsageError('db copy: --to URL is required')
+      const batchSize = parseBatchSize(values['batch-size'])
+      const args = { to: values.to, force: values.force === true }
+      return runDbCopy(loadConfig(env), batchSize === undefined ? args : { ...args, batchSize }, output)
+    }
     case 'otp':
       expectArgs(rest, 1, 'otp')
       allowOnly(values, [], 'otp')

@@ -13,6 +13,12 @@ Commands:
   keys rotate                           add a signing key: it signs from the next key reload (≤ 1 min),
                                         older keys keep verifying and stay in the JWKS
   keys list                             list signing keys, newest (the signing one) first
+  audit verify                          check the audit log's hash chain; exit 1 on an edited or
+                                        missing event
+  db copy --to URL [--force] [--batch-size N]
+                                        copy every row from DATABASE_URL to another database
+                                        (migrated first; a non-empty one only with --force), then
+                                        compare the row counts of every table
   otp SECRET                            print the current TOTP code of a base32 secret (a dev aid)
 
 Configuration is read from the environment and .env; see docs/configuration.md.

@@ -28,6 +28,8 @@ export interface Config {
   readonly host: string
   readonly databaseUrl: string
   readonly redisUrl: string | null
+  /** Namespace of every Redis key and channel (`latchkey:`); one per deployment sharing a Redis. */
+  readonly redisKeyPrefix: string
   /** Base64 or hex, 32+ bytes; when null the secret is generated and kept in `secretKeyFile`. */
   readonly secretKey: Uint8Array | null
   readonly secretKeyFile: string

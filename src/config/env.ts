@@ -68,6 +68,17 @@ export function parseSessionPolicy(name: string, raw: string): SessionPolicy {
   )
 }
 
+// Goes into key names and a pub/sub channel: no spaces, quotes or wildcards.
+function parseRedisKeyPrefix(raw: string, name: string): string {
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) {
+    throw new ConfigError(
+      name,
+      `expected up to 64 letters, digits or : _ . -, such as latchkey:, got ${showValue(raw)}`,
+    )
+  }
+  return raw
+}
+
 function parseHost(raw: string, name: string): string {
   if (!/^[A-Za-z0-9.:_-]+$/.test(raw)) {
     throw new ConfigError(
@@ -199,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: withDefault<string | null>(env, 'REDIS_URL', null, (raw, name) =>
       parseRedisURL(name, raw),
     ),
+    redisKeyPrefix: withDefault(env, 'REDIS_KEY_PREFIX', 'latchkey:', parseRedisKeyPrefix),
     secretKey: withDefault<Uint8Array | null>(env, 'SECRET_KEY', null, (raw, name) =>
       parseSecretKey(name, raw),
     ),

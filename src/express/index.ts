@@ -12,6 +12,7 @@ import {
   type HeaderReader,
 } from '../verify/request-credential.js'
 
+export { createLatchkeyAPIHandler, type LatchkeyAPIHandler } from './api-router.js'
 export type { Principal } from '../core/auth-api.js'
 export type { Role, User } from '../core/types.js'
 

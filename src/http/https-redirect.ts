@@ -11,9 +11,10 @@ const PROBES = new Set(['/healthz', '/readyz'])
 /**
  * When PUBLIC_URL is https, a request that a trusted proxy reports as plain http
  * (`X-Forwarded-Proto: http`) is sent to the https URL with 308, which keeps the method and body.
- * Fastify believes X-Forwarded-Proto only from TRUST_PROXY addresses, so without a trusted proxy
- * `request.protocol` is the socket's and nothing is redirected: TLS is then the proxy's business,
- * and a direct http listener (tests, the health check) keeps working. HSTS (security-headers.ts)
+ * Registered only with TRUST_PROXY set: without a trusted proxy TLS is the proxy's business and
+ * nothing is redirected. Fastify believes X-Forwarded-Proto only from TRUST_PROXY addresses, so
+ * a client cannot skip the redirect by claiming https; a request without the header (the health
+ * check, a sidecar talking to the container) is served as it is. HSTS (security-headers.ts)
  * makes browsers skip the plain-http hop from their second visit on.
  *
  * The target is built from PUBLIC_URL, never from the Host header (no host-header poisoning).

@@ -19,6 +19,7 @@ import { emailRoutes } from './routes/email.js'
 import { meRoutes } from './routes/me.js'
 import { mfaRoutes } from './routes/mfa.js'
 import { passkeyRoutes } from './routes/passkeys.js'
+import { oauthRoutes } from './routes/oauth.js'
 import { sessionRoutes } from './routes/sessions.js'
 import { serviceRoutes } from './routes/service.js'
 import { securityHeaders } from './security-headers.js'
@@ -63,6 +64,7 @@ async function latchkeyAPI(app: FastifyInstance, opts: LatchkeyPluginOptions): P
   mfaRoutes(app, deps)
   passkeyRoutes(app, deps)
   sessionRoutes(app, deps)
+  oauthRoutes(app, deps)
   adminRoutes(app, deps)
   auditRoutes(app, deps)
   serviceRoutes(app, deps)

@@ -16,8 +16,9 @@ import type {
 } from '../core/auth-api.js'
 import { validationFailed } from '../core/errors.js'
 import type { MfaStatus, Passkey, TotpSetup } from '../core/mfa/mfa-api.js'
-import type { AuditEvent, Page, User } from '../core/types.js'
+import type { AuditEvent, ExternalIdentity, Page, User } from '../core/types.js'
 import type { AuditEventJSON, AuditQuery, UserEventsQuery } from './schemas/audit.js'
+import type { IdentityJSON } from './schemas/oauth.js'
 import type { LoginBody, PasswordChangeBody, TokensJSON } from './schemas/auth.js'
 import type { ResetPasswordBody } from './schemas/email.js'
 import type { MfaRequiredJSON, MfaStatusJSON, TotpSetupJSON } from './schemas/mfa.js'
@@ -169,5 +170,15 @@ export function encodePasskey(passkey: Passkey): PasskeyJSON {
     name: passkey.name,
     created_at: passkey.createdAt.toISOString(),
     last_used_at: passkey.lastUsedAt?.toISOString() ?? null,
+  }
+}
+
+/** An outside identity as its owner sees it; the provider's subject id stays inside. */
+export function encodeIdentity(identity: ExternalIdentity): IdentityJSON {
+  return {
+    id: identity.id,
+    provider: identity.provider,
+    email: identity.email,
+    created_at: identity.createdAt.toISOString(),
   }
 }

@@ -66,7 +66,14 @@ export class DeliveryQueue {
   /** Resolves when nothing is waiting or being sent (tests; a graceful stop). */
   idle(): Promise<void> {
     if (this.#pending === 0) return Promise.resolve()
-    return new Promise((resolve) => this.#idle.push(resolve))
+    return new Promise((resolve) => {
+      // Retry timers are unref'd; someone waiting for them keeps the process alive meanwhile.
+      const hold = setInterval(() => undefined, 60_000)
+      this.#idle.push(() => {
+        clearInterval(hold)
+        resolve()
+      })
+    })
   }
 
   /** Stops retrying; mail still waiting for a retry is dropped and counted in the log. */

@@ -52,7 +52,7 @@ function redirectToLogin(
     clearSessionCookie(reply)
     setFlash(reply, 'session-ended')
   }
-  // After a form post, going back to the form's URL with GET is right; the post itself is lost.
+  // A page comes back after signing in; a form post is not replayed, so it leads home instead.
   const next = request.method === 'GET' ? safeNextPath(request.url) : '/'
   return reply.redirect(loginURL(next), 303)
 }

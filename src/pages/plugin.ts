@@ -16,7 +16,10 @@ import { auditPageRoutes } from './routes/admin-audit.js'
 import { accountPageRoutes } from './routes/account.js'
 import { authPageRoutes } from './routes/auth.js'
 import { loginPageRoutes } from './routes/login.js'
+import { oauthPageRoutes } from './routes/oauth.js'
 import { securityPageRoutes } from './routes/security.js'
+import { passkeyLoginPageRoutes } from './routes/passkey-login.js'
+import { twoFactorPageRoutes } from './routes/two-factor.js'
 
 export interface PagesPluginOptions {
   readonly auth: Auth
@@ -77,6 +80,9 @@ async function pages(app: FastifyInstance, opts: PagesPluginOptions): Promise<vo
   authPageRoutes(app, deps)
   accountPageRoutes(app, deps)
   securityPageRoutes(app, deps)
+  oauthPageRoutes(app, deps)
+  twoFactorPageRoutes(app, deps)
+  passkeyLoginPageRoutes(app, deps)
   adminUserPageRoutes(app, deps)
   auditPageRoutes(app, deps)
 }

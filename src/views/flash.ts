@@ -31,10 +31,30 @@ const FLASH_MESSAGES = {
   },
   'sessions-revoked': { kind: 'success', text: "The user's sessions have been ended." },
   'user-not-found': { kind: 'error', text: 'That user no longer exists.' },
+  'identity-linked': { kind: 'success', text: 'The account has been linked: you can sign in with it now.' },
+  'identity-unlinked': { kind: 'success', text: 'The account has been unlinked.' },
+  'identity-last-sign-in': {
+    kind: 'error',
+    text: 'That is the only way to sign in to your account. Set a password or link another account first.',
+  },
   'mfa-expired': {
     kind: 'error',
     text: 'The sign-in took too long or was already used. Enter your password again.',
   },
+  'mfa-disabled': { kind: 'success', text: 'Two-factor authentication is off.' },
+  'mfa-code-wrong': {
+    kind: 'error',
+    text: 'That code was not right, or it was already used. Nothing was changed.',
+  },
+  'mfa-too-many': {
+    kind: 'error',
+    text: 'Too many wrong codes. Wait a few minutes and try again.',
+  },
+  'reauth-required': {
+    kind: 'error',
+    text: 'To add a way of signing in, sign out and sign in again first.',
+  },
+  'passkey-deleted': { kind: 'success', text: 'The passkey has been deleted.' },
 } as const satisfies Record<string, { kind: 'success' | 'error'; text: string }>
 
 export type FlashCode = keyof typeof FLASH_MESSAGES

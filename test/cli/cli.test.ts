@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { hash as argon2Hash } from '@node-rs/argon2'
 import { hashSync as bcryptHash } from 'bcryptjs'
-import Database from 'better-sqlite3'
+import { Database } from '../../src/storage/sql/dialects/sqlite-driver.ts'
 import { Secret, TOTP } from 'otpauth'
 import { makeTestServer, type TestServer } from '../helpers/app.ts'
 

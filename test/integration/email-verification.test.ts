@@ -25,7 +25,12 @@ describe('email verification over SMTP', () => {
     const response = await register(t.app, account)
     assert.equal(response.statusCode, 201)
     const mail = await sink.waitFor((m) => m.to === account.email && /Confirm/.test(m.subject))
-    return { account, user: json(response), mail, token: linkToken(mail.text, PUBLIC_URL, '/verify-email') }
+    return {
+      account,
+      user: json(response),
+      mail,
+      token: linkToken(mail.text, PUBLIC_URL, '/verify-email'),
+    }
   }
 
   async function verify(token: unknown) {
@@ -39,7 +44,7 @@ describe('email verification over SMTP', () => {
     assert.match(mail.from, /no-reply@localhost/)
     // Both parts, from PUBLIC_URL, the same token in each; the HTML escapes the & of any query.
     assert.equal(linkToken(mail.html, PUBLIC_URL, '/verify-email'), token)
-    assert.match(mail.html, /<a href="https:\/\/auth\.example\.test\/verify-email\?token=/)
+    assert.match(mail.html, /<a\s+href="https:\/\/auth\.example\.test\/verify-email\?token=/)
     assert.ok(token.length >= 43, '256-bit token, base64url')
 
     const first = await verify(token)
@@ -72,7 +77,7 @@ describe('email verification over SMTP', () => {
     const late = await verify(token)
     assert.equal(late.statusCode, 400)
     assert.equal(json(late)['code'], 'token_expired')
-    assert.equal(late.headers['content-type'], 'application/problem+json')
+    assert.match(String(late.headers['content-type']), /^application\/problem\+json/)
 
     for (const junk of ['nope', 'A'.repeat(43), `${token}x`]) {
       const response = await verify(junk)
@@ -142,7 +147,11 @@ describe('REQUIRE_EMAIL_VERIFICATION=on', () => {
     const account = newAccount()
     assert.equal((await register(t.app, account)).statusCode, 201)
     const attempt = (password: string) =>
-      t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: account.email, password } })
+      t.app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        payload: { email: account.email, password },
+      })
     const wrong = await attempt('not the right password at all')
     assert.equal(wrong.statusCode, 401)
     assert.equal(json(wrong)['code'], 'invalid_credentials')

@@ -55,7 +55,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       if (refuse.count === 0) return callback()
       refuse = { ...refuse, count: refuse.count - 1 }
       refusals += 1
-      const error = Object.assign(new Error('Not now, try again later'), { responseCode: refuse.code })
+      const error = Object.assign(new Error('Not now, try again later'), {
+        responseCode: refuse.code,
+      })
       callback(error)
     },
     onData(stream, _session, callback) {

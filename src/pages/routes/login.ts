@@ -46,7 +46,11 @@ export function loginPageRoutes(app: FastifyInstance, deps: PageDeps): void {
   ): FastifyReply =>
     sendPage(
       reply,
-      loginPage(chromeOf(request, reply, deps.stylesheetHref), { form, next }),
+      loginPage(chromeOf(request, reply, deps.stylesheetHref), {
+        form,
+        next,
+        providers: auth.oauthProviders(),
+      }),
       status,
     )
   const showMfa = (

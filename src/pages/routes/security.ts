@@ -8,6 +8,7 @@ import { verifySessionForm } from '../csrf.js'
 import { setFlash } from '../flash.js'
 import { formStateOf, param, readForm, text } from '../form.js'
 import type { PageDeps } from '../page-deps.js'
+import { allowPasskeyScript, PASSKEY_SCRIPT_HREF } from '../passkey-script.js'
 import { chromeOf, seeOther, sendPage } from '../render.js'
 
 export function securityPageRoutes(app: FastifyInstance, deps: PageDeps): void {
@@ -22,7 +23,23 @@ export function securityPageRoutes(app: FastifyInstance, deps: PageDeps): void {
   ): Promise<FastifyReply> {
     const principal = principalOf(request)
     const sessions = await auth.listSessions(principal)
-    const model = { passwordForm, passwordMinLength: auth.settings.passwordMinLength, sessions }
+    const mfa = await auth.mfaStatus(principal)
+    const passkeys = { items: await auth.listPasskeys(principal), scriptHref: PASSKEY_SCRIPT_HREF }
+    const model = {
+      passwordForm,
+      passwordMinLength: auth.settings.passwordMinLength,
+      sessions,
+      twoFactor: {
+        enabled: mfa.totpEnabled,
+        pending: mfa.totpPending,
+        recoveryCodesLeft: mfa.recoveryCodesLeft,
+      },
+      passkeys,
+      linkedAccounts: {
+        providers: auth.oauthProviders(),
+        identities: await auth.listIdentities(principal),
+      },
+    }
     return sendPage(
       reply,
       securitySettingsPage(chromeOf(request, reply, deps.stylesheetHref), model),
@@ -30,7 +47,9 @@ export function securityPageRoutes(app: FastifyInstance, deps: PageDeps): void {
     )
   }
 
-  app.get('/settings/security', { preHandler: deps.signedIn }, async (request, reply) =>
+  // The one settings view that runs the passkey script (it adds passkeys).
+  const page = { preHandler: deps.signedIn, onSend: allowPasskeyScript }
+  app.get('/settings/security', page, async (request, reply) =>
     showPage(request, reply, EMPTY_FORM),
   )
 

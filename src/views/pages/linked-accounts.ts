@@ -35,7 +35,7 @@ function identityItem(chrome: Chrome, model: LinkedAccountsModel, identity: View
   ${actionButton({
     action: `/settings/security/identities/${encodeURIComponent(identity.id)}/unlink`,
     label: 'Unlink',
-    accessibleLabel: `Unlink ${label}${identity.email === null ? '' : ` (${identity.email})`}`,
+    context: `${label}${identity.email === null ? '' : ` (${identity.email})`}`,
     csrfToken: chrome.csrfToken,
     variant: 'danger',
   })}

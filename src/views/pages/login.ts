@@ -1,4 +1,5 @@
 import { csrfField, errorSummary, input } from '../components/form.js'
+import { socialSignIn, type ViewProvider } from '../components/social-sign-in.js'
 import { attr, html, type SafeHTML } from '../html.js'
 import { layout } from '../layout.js'
 import type { Chrome, FormState } from '../model.js'
@@ -9,6 +10,8 @@ export interface LoginModel {
   readonly form: FormState
   /** Where to go after signing in; already checked to be a local path. */
   readonly next: string
+  /** Configured social-login providers, for "Sign in with …" buttons. */
+  readonly providers?: readonly ViewProvider[] | undefined
 }
 
 function withNext(path: string, next: string): string {
@@ -30,6 +33,10 @@ export function loginPage(chrome: Chrome, model: LoginModel): SafeHTML {
       ${input({ name: 'password', label: LOGIN_LABELS.password, type: 'password', autocomplete: 'current-password', required: true }, form)}
       <button type="submit" class="button primary">Sign in</button>
     </form>
+    ${socialSignIn(model.providers ?? [], model.next)}
+    <p class="aside">
+      <a href="${withNext('/login/passkey', model.next)}">Sign in with a passkey</a>
+    </p>
     <p class="aside">
       New here? <a href="${withNext('/register', model.next)}">Create an account</a>
     </p>

@@ -84,8 +84,10 @@ function disabledBody(chrome: Chrome, model: TwoFactorModel): SafeHTML {
       <span class="badge danger">Off</span> Add a second step to signing in: a code from an
       authenticator app on your phone.
     </p>
-    ${model.pending &&
-    html`<p><a href="/settings/security/2fa">Continue the set-up you started</a></p>`}
+    ${
+      model.pending &&
+      html`<p><a href="/settings/security/2fa">Continue the set-up you started</a></p>`
+    }
     ${actionButton({
       action: '/settings/security/2fa/setup',
       label: model.pending ? 'Start the set-up again' : 'Set up two-factor authentication',
@@ -138,13 +140,17 @@ export function passkeysSection(
       A passkey signs you in with your fingerprint, face or device PIN instead of a password and
       code.
     </p>
-    ${passkeys.length === 0
-      ? html`<p class="empty">You have no passkeys yet.</p>`
-      : html`<ul class="sessions">
-          ${passkeys.map((passkey) => passkeyItem(chrome, passkey))}
-        </ul>`}
+    ${
+      passkeys.length === 0
+        ? html`<p class="empty">You have no passkeys yet.</p>`
+        : html`<ul class="sessions">
+            ${passkeys.map((passkey) => passkeyItem(chrome, passkey))}
+          </ul>`
+    }
     <div class="field" hidden>
-      <label for="passkey-name">Name for the new passkey <span class="optional">(optional)</span></label>
+      <label for="passkey-name"
+        >Name for the new passkey <span class="optional">(optional)</span></label
+      >
       <input id="passkey-name" type="text" maxlength="64" autocomplete="off" />
     </div>
     <button

@@ -2,7 +2,14 @@ import { actionButton, csrfField, errorSummary, input } from '../components/form
 import { describeUserAgent, time } from '../format.js'
 import { attr, html, type SafeHTML } from '../html.js'
 import { layout } from '../layout.js'
+import { linkedAccountsSection, type LinkedAccountsModel } from './linked-accounts.js'
 import type { Chrome, FormState, ViewSession } from '../model.js'
+import {
+  passkeysSection,
+  twoFactorSection,
+  type TwoFactorModel,
+  type ViewPasskey,
+} from './security-mfa.js'
 
 export const PASSWORD_LABELS = {
   current_password: 'Current password',
@@ -18,6 +25,11 @@ export interface SecuritySettingsModel {
   readonly passwordForm: FormState
   readonly passwordMinLength: number
   readonly sessions: readonly SessionRow[]
+  readonly twoFactor?: TwoFactorModel | undefined
+  /** The passkeys, and the script that adds new ones (its page CSP allows it). */
+  readonly passkeys?: { readonly items: readonly ViewPasskey[]; readonly scriptHref: string }
+  /** Social-login identities and the providers that can be linked. */
+  readonly linkedAccounts?: LinkedAccountsModel | undefined
 }
 
 function passwordSection(chrome: Chrome, model: SecuritySettingsModel): SafeHTML {
@@ -96,6 +108,13 @@ function sessionsSection(chrome: Chrome, model: SecuritySettingsModel): SafeHTML
 
 // Sections in page order; the two-factor and passkey sections (issue 4) slot in between.
 export function securitySettingsPage(chrome: Chrome, model: SecuritySettingsModel): SafeHTML {
-  const main = html`${passwordSection(chrome, model)} ${sessionsSection(chrome, model)}`
+  const main = html`${passwordSection(chrome, model)}
+  ${model.twoFactor !== undefined && twoFactorSection(chrome, model.twoFactor)}
+  ${
+    model.passkeys !== undefined &&
+    passkeysSection(chrome, model.passkeys.items, model.passkeys.scriptHref)
+  }
+  ${model.linkedAccounts !== undefined && linkedAccountsSection(chrome, model.linkedAccounts)}
+  ${sessionsSection(chrome, model)}`
   return layout(chrome, { title: 'Security', main })
 }

@@ -23,8 +23,10 @@ export function totpSetupPage(chrome: Chrome, model: TotpSetupModel): SafeHTML {
     ${errorSummary(model.form, SETUP_LABELS)}
     <ol>
       <li>
-        <p>Scan this QR code with an authenticator app (for example Aegis, Google Authenticator,
-        1Password or Authy).</p>
+        <p>
+          Scan this QR code with an authenticator app (for example Aegis, Google Authenticator,
+          1Password or Authy).
+        </p>
         <p>
           <img
             src="${model.qrDataURI}"
@@ -71,8 +73,10 @@ export interface RecoveryCodesModel {
 /** Shown once, as the answer to the form post: the codes are never retrievable again. */
 export function recoveryCodesPage(chrome: Chrome, model: RecoveryCodesModel): SafeHTML {
   const main = html`<div class="card narrow">
-    ${model.justEnabled &&
-    html`<p><span class="badge ok">On</span> Two-factor authentication is now on.</p>`}
+    ${
+      model.justEnabled &&
+      html`<p><span class="badge ok">On</span> Two-factor authentication is now on.</p>`
+    }
     <p>
       Keep these recovery codes somewhere safe, such as a password manager. Each one signs you in
       once if you lose your phone. This is the only time they are shown.

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, chmodSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import { Database, type BetterSqlite3 } from './sqlite-driver.js'
 import {
   CompiledQuery,
   SqliteAdapter,
@@ -38,7 +38,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
-function openDatabase(file: string): Database.Database {
+function openDatabase(file: string): BetterSqlite3.Database {
   const memory = file === ':memory:'
   const isNew = !memory && !existsSync(file)
   // The database holds password hashes and encrypted keys: keep it private to the owner.
@@ -58,8 +58,8 @@ const STATEMENT_CACHE_SIZE = 256
 
 // Kysely's SQLite driver prepares every query anew; compiling the SQL costs about as much as
 // running it on the hot path (findWithUser), and Kysely emits the same text for each call site.
-function withStatementCache(db: Database.Database): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>()
+function withStatementCache(db: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>()
   return {
     close: () => db.close(),
     prepare(sql: string) {

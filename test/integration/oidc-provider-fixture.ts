@@ -1,0 +1,96 @@
+// A real OpenID Provider (node-oidc-provider, certified) on 127.0.0.1 inside the test process:
+// discovery, JWKS, PKCE required, signed ID tokens, and its own development login and consent
+// forms (devInteractions), which the tests and Chromium fill in like a person would.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import Provider from 'oidc-provider'
+
+export interface IdPAccount {
+  readonly email?: string
+  readonly email_verified?: boolean
+  readonly name?: string
+}
+
+export interface OIDCClient {
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly redirectURIs: readonly string[]
+}
+
+export interface TestIdP {
+  readonly issuer: string
+  /** Accounts by login; an unknown login signs in as `<login>@idp.test`, verified. */
+  readonly accounts: Map<string, IdPAccount>
+  /** Signs any claims with the provider's own key (for expired or foreign-audience tokens). */
+  sign(claims: Record<string, unknown>): Promise<string>
+  close(): Promise<void>
+}
+
+async function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)) // listening on TCP
+  })
+}
+
+export async function startIdP(
+  clients: readonly OIDCClient[],
+  codeTtlSeconds?: number,
+): Promise<TestIdP> {
+  let handler:
+    | ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void)
+    | null = null
+  const server = createServer((req, res) => handler?.(req, res))
+  const port = await listen(server)
+  const issuer = `http://127.0.0.1:${port}`
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const jwk: JWK = {
+    ...(await exportJWK(privateKey)),
+    kid: 'test-idp-key',
+    alg: 'RS256',
+    use: 'sig',
+  }
+  const accounts = new Map<string, IdPAccount>()
+  const provider = new Provider(issuer, {
+    clients: clients.map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      redirect_uris: [...c.redirectURIs],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_post',
+    })),
+    // RFC 9700: this provider refuses any authorization request without PKCE S256.
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: true } },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    jwks: { keys: [jwk] },
+    cookies: { keys: ['test-idp-cookie-key-0123456789abcdef'] },
+    ...(codeTtlSeconds === undefined ? {} : { ttl: { AuthorizationCode: codeTtlSeconds } }),
+    findAccount: (_ctx, id) => ({
+      accountId: id,
+      claims: () => ({
+        sub: id,
+        ...(accounts.get(id) ?? { email: `${id}@idp.test`, email_verified: true, name: id }),
+      }),
+    }),
+  })
+  provider.on('server_error', (_ctx, error) =>
+    process.stderr.write(`# idp server_error: ${String(error)}\n`),
+  )
+  handler = provider.callback()
+  return {
+    issuer,
+    accounts,
+    async sign(claims) {
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-idp-key' })
+        .sign(privateKey)
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
