@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto'
 import { decryptString, deriveKey, encryptString } from '../../crypto/secret-keys.js'
 import { generateRandomToken } from '../../crypto/random.js'
 import type { KeyStore } from '../ports.js'
@@ -58,7 +64,7 @@ export async function loadSigningKeys(keys: KeyStore, secret: Uint8Array, now: D
   const ring = stored
     .map((row): SigningKey => {
       const privateJwk: unknown = JSON.parse(decryptString(encryptionKey(secret), row.privateJwkEncrypted))
-      const privateKey = createPrivateKey({ key: privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' }) // our own sealed JWK
+      const privateKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }) // our own sealed JWK
       const publicJwk = JSON.parse(row.publicJwk) as Record<string, unknown> // written by us above
       return { kid: row.kid, privateKey, publicKey: createPublicKey(privateKey), publicJwk, createdAt: row.createdAt }
     })
