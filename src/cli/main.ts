@@ -10,6 +10,8 @@ import { parseDirection, runMigrate } from './commands/migrate.js'
 import { parseKeysAction, runKeys } from './commands/keys.js'
 import { runOTP } from './commands/otp.js'
 import { runServe } from './commands/serve.js'
+import { parseWorkers, runServeCluster } from './commands/serve-cluster.js'
+import { runBulkImport } from './commands/users-import-bulk.js'
 import { createUserCommand, listUsersCommand, parseRole, setRoleCommand } from './commands/user.js'
 import { importUsersCommand } from './commands/users-import.js'
 import { processOutput, type Output } from './output.js'
@@ -26,6 +28,8 @@ const OPTIONS = {
   to: { type: 'string' },
   force: { type: 'boolean' },
   'batch-size': { type: 'string' },
+  workers: { type: 'string' },
+  bulk: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -122,7 +126,10 @@ async function dispatch(
   switch (command) {
     case 'serve':
       expectArgs(rest, 0, 'serve')
-      allowOnly(values, [], 'serve')
+      allowOnly(values, ['workers'], 'serve')
+      if (values.workers !== undefined) {
+        return runServeCluster(loadConfig(env), parseWorkers(values.workers), output)
+      }
       return runServe(loadConfig(env), output)
     case 'migrate': {
       if (rest.length > 1) throw new UsageError('migrate: expected at most one of up, down, status')
@@ -135,9 +142,13 @@ async function dispatch(
     case 'users': {
       if (rest[0] !== 'import') throw new UsageError('users: expected "users import FILE"')
       expectArgs(rest, 2, 'users import')
-      allowOnly(values, [], 'users import')
+      allowOnly(values, ['bulk', 'batch-size'], 'users import')
       const file = rest[1] ?? '-'
       const config = loadConfig(env)
+      if (values.bulk === true) {
+        const batch = parseBatchSize(values['batch-size']) ?? 1000
+        return runBulkImport(config, file, batch, output)
+      }
       const concurrency = Math.min(config.passwordHashThreads, availableParallelism()) * 2
       return withRuntime(config, (runtime) =>
         importUsersCommand(runtime, file, concurrency, output),

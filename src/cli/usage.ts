@@ -1,7 +1,8 @@
 export const USAGE = `Usage: latchkey <command> [options]
 
 Commands:
-  serve                                 start the HTTP server (PORT, HOST, ... from the environment)
+  serve [--workers N]                   start the HTTP server (PORT, HOST, ... from the environment);
+                                        --workers runs N processes (node:cluster) on one port
   migrate [up|down|status]              apply (default), roll back one, or list schema migrations
   user create --email E --password P [--role user|admin] [--username U] [--name N]
                                         create an account; the password may instead come from
@@ -10,6 +11,9 @@ Commands:
   user set-role EMAIL|ID ROLE           make an account user or admin
   users import FILE                     import JSON lines (email, password or password_hash,
                                         username, name, role, email_verified, profile); - reads stdin
+  users import --bulk FILE [--batch-size N]
+                                        fast path for large exports: password_hash lines only,
+                                        multi-row inserts of N rows (default 1000) per transaction
   keys rotate                           add a signing key: it signs from the next key reload (≤ 1 min),
                                         older keys keep verifying and stay in the JWKS
   keys list                             list signing keys, newest (the signing one) first

@@ -31,6 +31,20 @@ const FLASH_MESSAGES = {
   },
   'sessions-revoked': { kind: 'success', text: "The user's sessions have been ended." },
   'user-not-found': { kind: 'error', text: 'That user no longer exists.' },
+  // SEC-ENUM-03: the same words whether or not an account has the address.
+  'reset-link-sent': {
+    kind: 'success',
+    text: 'If an account uses that address, a link to choose a new password is on its way. Check your inbox.',
+  },
+  'password-reset': {
+    kind: 'success',
+    text: 'Your password has been changed and every device signed out. Sign in with the new password.',
+  },
+  'email-verified': { kind: 'success', text: 'Your email address is confirmed.' },
+  'verification-sent': {
+    kind: 'success',
+    text: 'A new confirmation link is on its way. Check your inbox.',
+  },
   'identity-linked': { kind: 'success', text: 'The account has been linked: you can sign in with it now.' },
   'identity-unlinked': { kind: 'success', text: 'The account has been unlinked.' },
   'identity-last-sign-in': {

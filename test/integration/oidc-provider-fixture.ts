@@ -1,7 +1,7 @@
 // A real OpenID Provider (node-oidc-provider, certified) on 127.0.0.1 inside the test process:
 // discovery, JWKS, PKCE required, signed ID tokens, and its own development login and consent
 // forms (devInteractions), which the tests and Chromium fill in like a person would.
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
 import Provider from 'oidc-provider'
@@ -33,16 +33,50 @@ async function listen(server: Server): Promise<number> {
   })
 }
 
+export interface IdPSlot {
+  /** Known before the provider exists, so a server can be configured with it first. */
+  readonly issuer: string
+  start(clients: readonly OIDCClient[], codeTtlSeconds?: number): Promise<TestIdP>
+}
+
+/** Listens first and builds the provider later (the browser test needs the issuer early). */
+export async function reserveIdP(): Promise<IdPSlot> {
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | null = null
+  const server = createServer((req, res) => handler?.(req, res))
+  const port = await listen(server)
+  const issuer = `http://127.0.0.1:${port}`
+  return {
+    issuer,
+    async start(clients, codeTtlSeconds) {
+      const idp = await buildIdP(issuer, clients, codeTtlSeconds)
+      handler = idp.handler
+      return {
+        ...idp.api,
+        close: () =>
+          new Promise((resolve) => {
+            server.closeAllConnections()
+            server.close(() => resolve())
+          }),
+      }
+    },
+  }
+}
+
 export async function startIdP(
   clients: readonly OIDCClient[],
   codeTtlSeconds?: number,
 ): Promise<TestIdP> {
-  let handler:
-    | ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void)
-    | null = null
-  const server = createServer((req, res) => handler?.(req, res))
-  const port = await listen(server)
-  const issuer = `http://127.0.0.1:${port}`
+  return (await reserveIdP()).start(clients, codeTtlSeconds)
+}
+
+async function buildIdP(
+  issuer: string,
+  clients: readonly OIDCClient[],
+  codeTtlSeconds: number | undefined,
+): Promise<{
+  handler: (req: IncomingMessage, res: ServerResponse) => void
+  api: Omit<TestIdP, 'close'>
+}> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true })
   const jwk: JWK = {
     ...(await exportJWK(privateKey)),

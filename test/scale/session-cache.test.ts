@@ -1,0 +1,202 @@
+// Core with the Redis session cache: a warm session check makes no store call at all, and every
+// revocation path of core is refused at once afterwards, on the node that revoked and on
+// another node (two createAuth "nodes" over one database and one Redis, in this process).
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import Fastify from 'fastify'
+import { loadConfig } from '../../src/config/env.ts'
+import type { Auth, Credential, IssuedTokens } from '../../src/core/auth-api.ts'
+import { createAuth } from '../../src/core/auth.ts'
+import type { Store } from '../../src/core/ports.ts'
+import { createPasswordHasher } from '../../src/crypto/password-hash.ts'
+import { latchkeyPlugin } from '../../src/http/plugin.ts'
+import { MemoryRateLimiter } from '../../src/storage/memory/rate-limiter.ts'
+import { openRedisAdapters } from '../../src/storage/redis/open-redis.ts'
+import { openSqlStore } from '../../src/storage/sql/open-store.ts'
+import { redisUrl, storeSkipReason } from '../helpers/services.ts'
+import { countingStore, type StoreCalls } from './counting-store.ts'
+
+const skip = await storeSkipReason('redis')
+const req = { ip: '127.0.0.1', userAgent: 'node-test' }
+const PASSWORD = 'violet-harbour-lantern-1987'
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+interface Node {
+  readonly auth: Auth
+  readonly calls: StoreCalls
+}
+
+function configFor(dir: string, env: Record<string, string>): ReturnType<typeof loadConfig> {
+  return loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'shared.db')}`,
+    SECRET_KEY: 'ef'.repeat(32),
+    RATE_LIMIT: 'off',
+    LOG_LEVEL: 'silent',
+    SESSION_POLICY: 'multiple',
+    ...env,
+  })
+}
+
+async function openNode(dir: string, prefix: string, env: Record<string, string> = {}): Promise<Node> {
+  const config = configFor(dir, env)
+  const { store, calls } = countingStore(await openSqlStore(config.databaseUrl, { migrate: true }))
+  const redis = await openRedisAdapters(redisUrl(), { logger: silent, keyPrefix: prefix })
+  await redis.rateLimiter.close() // this test uses the memory limiter
+  const auth = await createAuth({
+    settings: config.auth,
+    store,
+    hasher: createPasswordHasher({ threads: 1, maxQueue: 100 }),
+    rateLimiter: new MemoryRateLimiter(),
+    sessionCache: redis.sessionCache,
+    secret: new Uint8Array(32).fill(9),
+    logger: silent,
+  })
+  return { auth, calls }
+}
+
+let counter = 0
+async function signUp(node: Node, role: 'user' | 'admin' = 'user'): Promise<{ id: string; email: string }> {
+  counter += 1
+  const email = `cache-${counter}-${randomBytes(3).toString('hex')}@example.com`
+  const user = await node.auth.createUser({ email, password: PASSWORD, role }, req)
+  return { id: user.id, email }
+}
+
+async function logIn(node: Node, email: string): Promise<IssuedTokens> {
+  const result = await node.auth.login({ email, password: PASSWORD }, req)
+  assert.equal(result.kind, 'tokens')
+  return result.tokens
+}
+
+const bearer = (tokens: IssuedTokens): Credential => ({ kind: 'bearer', token: tokens.accessToken })
+
+async function assertRefused(node: Node, tokens: IssuedTokens, why: string): Promise<void> {
+  await assert.rejects(node.auth.authenticate(bearer(tokens)), (error: unknown) => {
+    assert.ok(error instanceof Error && 'code' in error, why)
+    assert.ok(['session_revoked', 'not_authenticated'].includes(String(error.code)), why)
+    return true
+  })
+}
+
+describe('session cache in core (Redis)', { skip }, () => {
+  let dir: string
+  let a: Node
+  let b: Node
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-cache-'))
+    const prefix = `test-${randomBytes(5).toString('hex')}:`
+    a = await openNode(dir, prefix)
+    b = await openNode(dir, prefix)
+  })
+  after(async () => {
+    await a.auth.close()
+    await b.auth.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('a warm session check makes no store call', async () => {
+    const user = await signUp(a)
+    const tokens = await logIn(a, user.email)
+    await a.auth.authenticate(bearer(tokens)) // cold: one lookup fills the cache
+    a.calls.length = 0
+    const principal = await a.auth.authenticate(bearer(tokens))
+    assert.equal(principal.user.id, user.id)
+    await a.auth.authenticate({ kind: 'cookie', token: tokens.sessionToken ?? '' })
+    assert.deepEqual(a.calls, [])
+    // Another node reads Redis, not the database, too.
+    b.calls.length = 0
+    await b.auth.authenticate(bearer(tokens))
+    assert.deepEqual(b.calls, [])
+  })
+
+  it('a wrong cookie secret is still refused from a warm cache', async () => {
+    const user = await signUp(a)
+    const tokens = await logIn(a, user.email)
+    await a.auth.authenticate(bearer(tokens))
+    const [id] = (tokens.sessionToken ?? '').split('.')
+    await assert.rejects(a.auth.authenticate({ kind: 'cookie', token: `${id}.${'x'.repeat(43)}` }))
+  })
+
+  // Each revocation path of core, with the session warm on both nodes first.
+  const paths: [string, (tokens: IssuedTokens, user: { id: string; email: string }) => Promise<void>][] = [
+    ['logout', async (t) => b.auth.logout(await b.auth.authenticate(bearer(t)), req)],
+    ['logout-all', async (t) => b.auth.logoutAll(await b.auth.authenticate(bearer(t)), req)],
+    [
+      'password change (other sessions)',
+      async (_t, user) => {
+        const other = await logIn(b, user.email)
+        await b.auth.changePassword(await b.auth.authenticate(bearer(other)), { currentPassword: PASSWORD, newPassword: `${PASSWORD}-new` }, req)
+      },
+    ],
+    ['admin disable', async (_t, user) => void (await b.auth.setRole(user.id, 'admin', req))],
+    ['admin revoke-sessions', async (_t, user) => adminDo(async (p) => b.auth.revokeUserSessions(p, user.id, req))],
+    ['admin disable (PATCH disabled)', async (_t, user) => adminDo(async (p) => void (await b.auth.updateUser(p, user.id, { disabled: true }, req)))],
+    [
+      'session delete',
+      async (t, user) => {
+        const other = await logIn(b, user.email)
+        await b.auth.revokeSession(await b.auth.authenticate(bearer(other)), t.session.id, req)
+      },
+    ],
+    [
+      'refresh reuse',
+      async (t) => {
+        await b.auth.refresh(t.refreshToken, req)
+        // Presented again after the grace window: theft, the whole session ends.
+        await assert.rejects(b.auth.refresh(t.refreshToken, { ...req, ip: '198.51.100.1' }).then(async () => b.auth.refresh(t.refreshToken, req)))
+      },
+    ],
+  ]
+
+  async function adminDo(action: (principal: Awaited<ReturnType<Auth['authenticate']>>) => Promise<void>): Promise<void> {
+    const admin = await signUp(b, 'admin')
+    const tokens = await logIn(b, admin.email)
+    await action(await b.auth.authenticate(bearer(tokens)))
+  }
+
+  for (const [name, revoke] of paths) {
+    it(`refuses at once on every node after: ${name}`, async () => {
+      const user = await signUp(a)
+      const tokens = await logIn(a, user.email)
+      await a.auth.authenticate(bearer(tokens))
+      await b.auth.authenticate(bearer(tokens))
+      await revoke(tokens, user)
+      await assertRefused(b, tokens, `${name}, on the node that revoked`)
+      await assertRefused(a, tokens, `${name}, on the other node`)
+    })
+  }
+
+  it('a profile change is seen at once on every node (user invalidation)', async () => {
+    const user = await signUp(a)
+    const tokens = await logIn(a, user.email)
+    await a.auth.authenticate(bearer(tokens))
+    await b.auth.updateMe(await b.auth.authenticate(bearer(tokens)), { name: 'Renamed' }, req)
+    assert.equal((await a.auth.authenticate(bearer(tokens))).user.name, 'Renamed')
+  })
+
+  it('serves /auth/me from the cache over HTTP: no store call on a warm request', async () => {
+    const user = await signUp(a)
+    const tokens = await logIn(a, user.email)
+    const config = configFor(dir, {})
+    const app = Fastify()
+    await app.register(latchkeyPlugin, { auth: a.auth, http: config.http, rateLimiter: new MemoryRateLimiter() })
+    await app.ready()
+    try {
+      const me = (): Promise<{ statusCode: number }> =>
+        app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${tokens.accessToken}` } })
+      assert.equal((await me()).statusCode, 200)
+      a.calls.length = 0
+      assert.equal((await me()).statusCode, 200)
+      assert.deepEqual(a.calls, [])
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+// Exported so the store wrapper stays next to its only users.
+export type { Store }
