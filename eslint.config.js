@@ -37,6 +37,7 @@ const coreRules = (up) => [
     `^(${DRIVERS.join('|')}|@fastify/.*)(/.*)?$`,
     'core knows no framework, database or mail driver (design.md).',
   ],
+  ['^openid-client(/.*)?$', 'openid-client lives in src/oauth/, behind core/oauth/provider.ts.'],
   [`${up}(storage|${OUTER_FOLDERS})/`, 'core imports only core/, crypto/ and types (design.md).'],
   [`${up}(${ROOT_FILES})\\.(js|ts)$`, 'core imports only core/, crypto/ and types (design.md).'],
 ]
@@ -54,6 +55,20 @@ const webRules = (up) => [
   [`${up}(storage|cli)/`, 'http/ and pages/ reach storage only through core (design.md).'],
   [`^(${DB_DRIVERS.join('|')})(/.*)?$`, 'http/ and pages/ hold no database driver.'],
   [`${up}server\\.(js|ts)$`, 'only the composition root wires adapters.'],
+]
+
+/** oauth/: the provider adapters; from core only the port they implement. */
+const oauthRules = (up) => [
+  [
+    `^(${DRIVERS.join('|')}|@fastify/.*)(/.*)?$`,
+    'oauth/ is a network adapter: no framework or database driver.',
+  ],
+  [
+    `${up}core/(?!oauth/provider\\.(js|ts)$)`,
+    'oauth/ may import only core/oauth/provider from core.',
+  ],
+  [`${up}(storage|http|pages|views|cli|mail)/`, 'oauth/ is an adapter: it imports no other layer.'],
+  [`${up}(${ROOT_FILES})\\.(js|ts)$`, 'oauth/ is an adapter: it imports no other layer.'],
 ]
 
 /** views/ imports nothing but views/: no package, not even a built-in, and no path out of it. */
@@ -111,6 +126,7 @@ export default tseslint.config(
   ...perDepth('http', webRules),
   ...perDepth('pages', webRules),
   ...perDepth('views', viewRules),
+  ...perDepth('oauth', oauthRules),
   {
     // Plain JavaScript (this file, bin/, scripts/) is outside the TypeScript program.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

@@ -32,5 +32,7 @@ const THREAD = new URL('./lib/argon2-thread.mjs', import.meta.url)
   // One hash alone, for the per-hash time.
   hashSync('correct horse battery staple', { algorithm: ARGON2ID, ...ARGON2_PARAMS })
   const oneMs = Date.now() - started
-  console.log(JSON.stringify({ threads, seconds, hashes: total, perSecond: total / seconds, oneMs }))
+  console.log(
+    JSON.stringify({ threads, seconds, hashes: total, perSecond: total / seconds, oneMs }),
+  )
 }

@@ -7,8 +7,10 @@ import { parseSecretKey } from './config/parse-secret-key.js'
 import type { Auth } from './core/auth-api.js'
 import type { AuthSettings } from './core/auth-options.js'
 import { createAuth } from './core/auth.js'
-import type { Clock, Logger, PasswordHasher, RateLimiter, Store } from './core/ports.js'
+import { silentLogger } from './core/context.js'
+import type { Clock, Logger, Mailer, PasswordHasher, RateLimiter, Store } from './core/ports.js'
 import { createPasswordHasher } from './crypto/password-hash.js'
+import { createMailQueue } from './mail/open-mail.js'
 import { MemoryRateLimiter } from './storage/memory/rate-limiter.js'
 import { openSqlStore } from './storage/sql/open-store.js'
 
@@ -33,6 +35,11 @@ export interface LatchkeyOptions {
   readonly rateLimiter?: RateLimiter
   readonly logger?: Logger
   readonly clock?: Clock
+  /**
+   * Sends verification links, reset links and password notices (e.g. `new SmtpMailer(url, from)`
+   * or your provider's API), through a background queue with retries. Without it no mail is sent.
+   */
+  readonly mailer?: Mailer
 }
 
 /** Everything `latchkeyPlugin` needs, so `app.register(latchkeyPlugin, latchkey)` just works. */
@@ -78,6 +85,10 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
   const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter()
   let store: Store | undefined
   let hasher: PasswordHasher | undefined
+  const mail =
+    options.mailer === undefined
+      ? null
+      : createMailQueue(options.mailer, http.publicUrl, options.logger ?? silentLogger)
   try {
     store = await openSqlStore(defaults.databaseUrl, { migrate: options.migrate ?? true })
     hasher = createPasswordHasher({
@@ -92,11 +103,21 @@ export async function createLatchkey(options: LatchkeyOptions): Promise<Latchkey
       secret,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(mail === null ? {} : { mail: mail.queue }),
     })
     let closing: Promise<void> | undefined
-    return { auth, http, rateLimiter, close: () => (closing ??= auth.close()) }
+    const close = async (): Promise<void> => {
+      await auth.close()
+      await mail?.delivery.close()
+    }
+    return { auth, http, rateLimiter, close: () => (closing ??= close()) }
   } catch (error) {
-    await Promise.allSettled([hasher?.close(), rateLimiter.close(), store?.close()])
+    await Promise.allSettled([
+      hasher?.close(),
+      rateLimiter.close(),
+      store?.close(),
+      mail?.delivery.close(),
+    ])
     throw error
   }
 }

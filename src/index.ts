@@ -38,10 +38,14 @@ export type {
   User,
 } from './core/types.js'
 export type {
+  AccountMail,
   AuditSink,
   Clock,
   KeyStore,
   Logger,
+  Mailer,
+  MailMessage,
+  MailQueue,
   PasswordHasher,
   RateLimiter,
   Store,
@@ -52,6 +56,9 @@ export { createLatchkey, type Latchkey, type LatchkeyOptions } from './create-la
 export { openSqlStore } from './storage/sql/open-store.js'
 export { createPasswordHasher, type PasswordHasherOptions } from './crypto/password-hash.js'
 export { MemoryRateLimiter } from './storage/memory/rate-limiter.js'
+export { SmtpMailer } from './mail/smtp-mailer.js'
+export type { MailAddress } from './config/parse-mail.js'
+export { createMailQueue } from './mail/open-mail.js'
 
 // Framework-neutral request checks (Fetch API Request: Hono, Next.js route handlers, …).
 export {

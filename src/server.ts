@@ -27,6 +27,7 @@ import type {
 import { createPasswordHasher } from './crypto/password-hash.js'
 import { apiDocsPlugin } from './http/api-docs.js'
 import { closeConnectionsWhenDraining } from './http/drain.js'
+import { exposeRequestId } from './http/request-id.js'
 import { httpsRedirectPlugin } from './http/https-redirect.js'
 import { createMetrics, metricsPlugin, type Metrics } from './http/metrics.js'
 import { introspectionPlugin } from './http/routes/introspect.js'
@@ -87,7 +88,9 @@ async function openSharedState(
     return openRedisAdapters(config.redisUrl, { logger, keyPrefix: config.redisKeyPrefix })
   }
   return {
-    rateLimiter: new MemoryRateLimiter(clock === undefined ? Date.now : () => clock.now().getTime()),
+    rateLimiter: new MemoryRateLimiter(
+      clock === undefined ? Date.now : () => clock.now().getTime(),
+    ),
   }
 }
 
@@ -219,6 +222,7 @@ export async function buildServer(
     await mail.close()
   })
   closeConnectionsWhenDraining(app)
+  exposeRequestId(app)
   try {
     // Before every route, so its hooks see them all (and a redirect precedes any other work).
     if (config.http.https && config.trustProxy !== false) {
@@ -242,6 +246,7 @@ export async function buildServer(
       auth: runtime.auth,
       http: config.http,
       rateLimiter: runtime.rateLimiter,
+      devOutbox: mail.devOutbox,
     })
     await app.ready()
   } catch (error) {

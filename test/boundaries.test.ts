@@ -66,6 +66,8 @@ function violation(importer: string, specifier: string): string | null {
     case 'core':
     case 'crypto': // core imports crypto, so crypto must keep core's rules too
       if (isDriver(target, DRIVERS)) return 'core knows no framework, database or mail driver'
+      if (isDriver(target, ['openid-client']))
+        return 'openid-client is a network client: it lives in src/oauth/, behind core/oauth/provider.ts'
       if (inLayers(target, ['storage', ...OUTER_LAYERS]))
         return 'core imports only core/, crypto/ and types'
       return null
@@ -84,6 +86,18 @@ function violation(importer: string, specifier: string): string | null {
       if (inLayers(target, ['storage', 'cli', 'server.ts']))
         return 'http/ and pages/ reach storage only through core'
       if (isDriver(target, DB_DRIVERS)) return 'http/ and pages/ hold no database driver'
+      return null
+    case 'oauth': // provider adapters on openid-client: the port in, nothing of the web or the store
+      if (isDriver(target, DRIVERS)) return 'oauth/ is a network adapter: no framework or database driver'
+      if (
+        target.kind === 'file' &&
+        layerOf(target.path) === 'core' &&
+        target.path !== 'core/oauth/provider.ts'
+      ) {
+        return 'oauth/ may import only core/oauth/provider.ts from core'
+      }
+      if (inLayers(target, ['storage', 'http', 'pages', 'views', 'cli', 'mail', 'server.ts']))
+        return 'oauth/ is an adapter and imports no other layer'
       return null
     case 'views':
       if (target.kind === 'package' || layerOf(target.path) !== 'views')
@@ -132,6 +146,11 @@ describe('layer boundaries (design.md)', () => {
 
   it('would catch each kind of violation', () => {
     const refused: [string, string][] = [
+      ['core/oauth/oidc-login.ts', 'openid-client'],
+      ['oauth/oidc.ts', '../core/users/login.js'],
+      ['oauth/oidc.ts', '../http/cookies.js'],
+      ['oauth/github.ts', '../storage/sql/store.js'],
+      ['oauth/github.ts', 'fastify'],
       ['core/users/login.ts', 'fastify'],
       ['core/users/login.ts', 'kysely'],
       ['core/auth.ts', '../storage/sql/open-store.js'],
@@ -153,6 +172,9 @@ describe('layer boundaries (design.md)', () => {
       assert.notEqual(violation(importer, specifier), null, `${importer} → ${specifier}`)
     }
     const allowed: [string, string][] = [
+      ['oauth/oidc.ts', '../core/oauth/provider.js'],
+      ['oauth/oidc.ts', 'openid-client'],
+      ['core/oauth/oidc-login.ts', '../../crypto/random.js'],
       ['core/auth.ts', '../crypto/random.js'],
       ['core/users/login.ts', 'jose'],
       ['core/users/login.ts', 'node:crypto'],

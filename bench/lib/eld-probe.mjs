@@ -12,7 +12,8 @@ import { isMainThread } from 'node:worker_threads'
 const base = Number(process.env['BENCH_PROBE_PORT'] ?? '0')
 const worker = cluster.worker
 // The cluster primary serves no requests; its loop is not the one that matters.
-const serving = isMainThread && base > 0 && (cluster.isPrimary ? !process.argv.includes('--workers') : true)
+const serving =
+  isMainThread && base > 0 && (cluster.isPrimary ? !process.argv.includes('--workers') : true)
 
 if (serving) {
   const histogram = monitorEventLoopDelay({ resolution: 5 })

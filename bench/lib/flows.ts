@@ -81,7 +81,10 @@ export function loginLoad(connections: number, emails: readonly string[], checks
         headers: JSON_HEADERS,
         setupRequest(request: RequestSpec, context: Context): RequestSpec {
           context['email'] ??= emails[next++ % emails.length]
-          return { ...request, body: JSON.stringify({ email: context['email'], password: PASSWORD }) }
+          return {
+            ...request,
+            body: JSON.stringify({ email: context['email'], password: PASSWORD }),
+          }
         },
         onResponse(status, _body, _context, headers) {
           if (status !== 503) return
@@ -93,9 +96,16 @@ export function loginLoad(connections: number, emails: readonly string[], checks
   }
 }
 
-export function meLoad(connections: number, session: Session, via: 'bearer' | 'cookie', checks: Checks): Load {
+export function meLoad(
+  connections: number,
+  session: Session,
+  via: 'bearer' | 'cookie',
+  checks: Checks,
+): Load {
   const headers: Record<string, string> =
-    via === 'bearer' ? { authorization: `Bearer ${session.accessToken}` } : { cookie: session.cookie }
+    via === 'bearer'
+      ? { authorization: `Bearer ${session.accessToken}` }
+      : { cookie: session.cookie }
   return {
     connections,
     requests: [
@@ -112,9 +122,14 @@ export function meLoad(connections: number, session: Session, via: 'bearer' | 'c
   }
 }
 
-/** Refresh-token rotation: each connection owns one session and always presents its newest token. */
+/**
+ * Refresh-token rotation: every request presents the newest token of one session ("chain"), and
+ * a chain is used by one request at a time. State lives here, not in autocannon's context, which
+ * autocannon resets after every request when the request list has one entry.
+ */
 export function refreshLoad(sessions: readonly Session[], checks: Checks): Load {
-  let next = 0
+  const tokens = sessions.map((session) => session.refreshToken)
+  const idle = tokens.map((_, index) => index)
   return {
     connections: sessions.length,
     requests: [
@@ -123,16 +138,22 @@ export function refreshLoad(sessions: readonly Session[], checks: Checks): Load 
         path: '/auth/refresh',
         headers: JSON_HEADERS,
         setupRequest(request: RequestSpec, context: Context): RequestSpec {
-          context['token'] ??= sessions[next++ % sessions.length]?.refreshToken
-          return { ...request, body: JSON.stringify({ refresh_token: context['token'] }) }
+          // A chain lost to a timed-out request is not reused; fall back to chain 0 then.
+          const chain = idle.pop() ?? 0
+          context['chain'] = chain
+          return { ...request, body: JSON.stringify({ refresh_token: tokens[chain] }) }
         },
         onResponse(status, body, context) {
-          if (status !== 200) return
-          try {
-            context['token'] = (JSON.parse(body) as { refresh_token: string }).refresh_token
-          } catch {
-            checks.wrongBody++
+          const chain = context['chain']
+          if (typeof chain !== 'number') return
+          if (status === 200) {
+            try {
+              tokens[chain] = (JSON.parse(body) as { refresh_token: string }).refresh_token
+            } catch {
+              checks.wrongBody++
+            }
           }
+          idle.push(chain)
         },
       },
     ],

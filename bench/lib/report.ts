@@ -33,7 +33,8 @@ function row(label: string, phase: PhaseResult, ratio: string): string {
 }
 
 function ratioFor(phase: PhaseResult, report: BenchReport): string {
-  if (phase.name.includes('login')) return `${pct(phase.rps / report.baselines.argon2.perSecond)} of argon2id`
+  if (phase.name.includes('login'))
+    return `${pct(phase.rps / report.baselines.argon2.perSecond)} of argon2id`
   if (phase.name.includes('me')) return `${pct(phase.rps / report.baselines.bare.rps)} of bare`
   return ''
 }
@@ -47,21 +48,29 @@ function targets(report: BenchReport, results: ServerResults, label: string): st
   const storm = find(results, 'storm: me (bearer)')
   if (me !== undefined) {
     const r = me.rps / bare.rps
-    lines.push(`| ${label} | /auth/me (bearer) ≥ 70% of bare Fastify | ${pct(r)} | ${verdict(r >= 0.7)} |`)
+    lines.push(
+      `| ${label} | /auth/me (bearer) ≥ 70% of bare Fastify | ${pct(r)} | ${verdict(r >= 0.7)} |`,
+    )
   }
   if (cookie !== undefined) {
     const r = cookie.rps / bare.rps
-    lines.push(`| ${label} | /auth/me (cookie) ≥ 70% of bare Fastify | ${pct(r)} | ${verdict(r >= 0.7)} |`)
+    lines.push(
+      `| ${label} | /auth/me (cookie) ≥ 70% of bare Fastify | ${pct(r)} | ${verdict(r >= 0.7)} |`,
+    )
   }
   if (loginPhase !== undefined) {
     const r = loginPhase.rps / argon2.perSecond
     lines.push(`| ${label} | login ≥ 85% of argon2id ceiling | ${pct(r)} | ${verdict(r >= 0.85)} |`)
   }
   if (storm !== undefined) {
-    lines.push(`| ${label} | /auth/me p99 < 25 ms during login storm | ${storm.p99} ms | ${verdict(storm.p99 < 25)} |`)
+    lines.push(
+      `| ${label} | /auth/me p99 < 25 ms during login storm | ${storm.p99} ms | ${verdict(storm.p99 < 25)} |`,
+    )
     const eld = storm.eventLoopDelay
     if (eld !== undefined) {
-      lines.push(`| ${label} | event-loop delay p99 < 20 ms during storm | ${eld.p99} ms | ${verdict(eld.p99 < 20)} |`)
+      lines.push(
+        `| ${label} | event-loop delay p99 < 20 ms during storm | ${eld.p99} ms | ${verdict(eld.p99 < 20)} |`,
+      )
     }
   }
   if (results.soak !== null) {
@@ -86,7 +95,9 @@ export function renderMarkdown(report: BenchReport): string {
   }
   const targetRows = [
     ...targets(report, report.single, 'single process'),
-    ...(report.cluster === null ? [] : targets(report, report.cluster, `--workers ${report.cluster.workers}`)),
+    ...(report.cluster === null
+      ? []
+      : targets(report, report.cluster, `--workers ${report.cluster.workers}`)),
   ]
   return [
     `# Latchkey bench ${report.stamp}`,
@@ -108,7 +119,7 @@ export function renderMarkdown(report: BenchReport): string {
     head,
     ...rows,
     '',
-    `Checks: /auth/me 200s without the user's email: ${report.checks.wrongBody}; storm logins shed with 503 + Retry-After: ${report.checks.shedWithRetryAfter}, 503 without Retry-After: ${report.checks.shedWithoutRetryAfter}.`,
+    `Checks: /auth/me 200s without the user's email: ${report.checks.wrongBody}; logins shed with 503 + Retry-After: ${report.checks.shedWithRetryAfter}, 503 without Retry-After: ${report.checks.shedWithoutRetryAfter}.`,
     '',
   ].join('\n')
 }

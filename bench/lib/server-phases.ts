@@ -19,6 +19,7 @@ export interface PhaseSettings {
   readonly warmup: number
   readonly connections: number
   readonly stormConnections: number
+  readonly overloadConnections: number
   readonly soakSeconds: number
 }
 
@@ -71,9 +72,16 @@ export async function runServerPhases(options: {
       const sessions = await Promise.all(refreshUsers.map((email) => login(base, email)))
       await run({ refresh: refreshLoad(sessions, checks) }, 0)
     }
+    // The storm: enough logins to keep every hash thread busy, within the pool's queue.
     await run({
       'storm: login': loginLoad(settings.stormConnections, loginUsers, checks),
       'storm: me (bearer)': meLoad(c, me, 'bearer', checks),
+    })
+    // Overload: more logins than the pool holds; the excess is shed with 503 + Retry-After and
+    // autocannon retries at once (a client that ignores Retry-After), so this is a flood.
+    await run({
+      'overload: login': loginLoad(settings.overloadConnections, loginUsers, checks),
+      'overload: me (bearer)': meLoad(c, me, 'bearer', checks),
     })
     const soakResult =
       settings.soakSeconds > 0

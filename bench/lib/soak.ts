@@ -45,7 +45,9 @@ export async function soak(
   const late = median(rss.slice(-tenth))
   const growth = early === 0 ? 0 : ((late - early) / early) * 100
   const rounded = (n: number): number => Math.round(n * 10) / 10
-  console.log(`soak ${seconds}s: RSS ${rounded(early)} → ${rounded(late)} MiB (${rounded(growth)}%)`)
+  console.log(
+    `soak ${seconds}s: RSS ${rounded(early)} → ${rounded(late)} MiB (${rounded(growth)}%)`,
+  )
   return {
     seconds,
     rssEarlyMiB: rounded(early),

@@ -44,7 +44,10 @@ function parseProviderURL(name: string, raw: string): string {
   }
   const plainOk = url.protocol === 'http:' && isLoopbackURL(url.href)
   if ((url.protocol !== 'https:' && !plainOk) || url.username !== '' || url.hash !== '') {
-    throw new ConfigError(name, `expected an https URL (http only on loopback), got ${showValue(raw)}`)
+    throw new ConfigError(
+      name,
+      `expected an https URL (http only on loopback), got ${showValue(raw)}`,
+    )
   }
   return url.href.replace(/\/$/, '')
 }
@@ -59,15 +62,20 @@ function credentials(env: Env, prefix: string): { clientId: string; clientSecret
   const clientId = readVar(env, `${prefix}_CLIENT_ID`)
   const clientSecret = readVar(env, `${prefix}_CLIENT_SECRET`)
   if (clientId === undefined && clientSecret === undefined) return null
-  if (clientId === undefined) throw new ConfigError(`${prefix}_CLIENT_ID`, `is required when ${prefix}_CLIENT_SECRET is set`)
-  if (clientSecret === undefined) throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is required when ${prefix}_CLIENT_ID is set`)
+  if (clientId === undefined)
+    throw new ConfigError(`${prefix}_CLIENT_ID`, `is required when ${prefix}_CLIENT_SECRET is set`)
+  if (clientSecret === undefined)
+    throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is required when ${prefix}_CLIENT_ID is set`)
   return { clientId, clientSecret }
 }
 
 function oidcProviders(env: Env): OAuthProviderConfig[] {
   const names = Object.keys(env)
     .map((key) => OIDC_ISSUER.exec(key)?.[1])
-    .filter((name): name is string => name !== undefined && readVar(env, `OIDC_${name}_ISSUER`) !== undefined)
+    .filter(
+      (name): name is string =>
+        name !== undefined && readVar(env, `OIDC_${name}_ISSUER`) !== undefined,
+    )
     .sort()
   return names.map((upper) => {
     const prefix = `OIDC_${upper}`
@@ -76,7 +84,8 @@ function oidcProviders(env: Env): OAuthProviderConfig[] {
       throw new ConfigError(`${prefix}_ISSUER`, `${showValue(name)} is not a usable provider name`)
     }
     const pair = credentials(env, prefix)
-    if (pair === null) throw new ConfigError(`${prefix}_CLIENT_ID`, `is required when ${prefix}_ISSUER is set`)
+    if (pair === null)
+      throw new ConfigError(`${prefix}_CLIENT_ID`, `is required when ${prefix}_ISSUER is set`)
     const issuer = parseProviderURL(`${prefix}_ISSUER`, readVar(env, `${prefix}_ISSUER`) ?? '')
     const label = readVar(env, `${prefix}_LABEL`) ?? upper.charAt(0) + upper.slice(1).toLowerCase()
     return { kind: 'oidc', name, label: label.slice(0, 40), issuer, ...pair }
@@ -106,8 +115,16 @@ export function loadOAuthProviders(env: Env): OAuthProviderConfig[] {
     providers.push({
       kind: 'facebook',
       ...facebook,
-      authorizeURL: url(env, 'FACEBOOK_AUTHORIZE_URL', 'https://www.facebook.com/v23.0/dialog/oauth'),
-      tokenURL: url(env, 'FACEBOOK_TOKEN_URL', 'https://graph.facebook.com/v23.0/oauth/access_token'),
+      authorizeURL: url(
+        env,
+        'FACEBOOK_AUTHORIZE_URL',
+        'https://www.facebook.com/v23.0/dialog/oauth',
+      ),
+      tokenURL: url(
+        env,
+        'FACEBOOK_TOKEN_URL',
+        'https://graph.facebook.com/v23.0/oauth/access_token',
+      ),
       graphURL: url(env, 'FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v23.0'),
     })
   }

@@ -174,6 +174,8 @@ export interface Auth extends MfaAuth, OAuthAuth {
   createUser(input: AdminCreateUserInput, ctx: RequestContext): Promise<User>
   setRole(emailOrId: string, role: Role, ctx: RequestContext): Promise<User>
   importUser(input: ImportUserInput, ctx: RequestContext): Promise<User>
+  /** Pre-hashed users in one transaction, all or nothing (`users import --bulk`); answers the count. */
+  importUsersBatch(inputs: readonly ImportUserInput[], ctx: RequestContext): Promise<number>
   findUser(emailOrId: string): Promise<User | null>
   listAllUsers(query: UserListQuery): Promise<Page<User>>
 

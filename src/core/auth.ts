@@ -17,6 +17,7 @@ import { rotateRefreshToken } from './tokens/rotate-refresh-token.js'
 import { openKeyRing, peekKid } from './tokens/key-ring.js'
 import * as account from './users/account.js'
 import { importUser } from './users/import-user.js'
+import { importUsersBatch } from './users/import-users-batch.js'
 import { loginWithPassword } from './users/login.js'
 import { createAccount } from './users/register.js'
 import { createOAuthMethods } from './oauth/oauth-service.js'
@@ -114,6 +115,7 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
     createUser: (input, req) => createAccount(ctx, input, req, null),
     setRole: (emailOrId, role, req) => admin.setRole(ctx, emailOrId, role, req),
     importUser: (input, req) => importUser(ctx, input, req),
+    importUsersBatch: (inputs, req) => importUsersBatch(ctx, inputs, req),
     findUser: (emailOrId) => admin.findUserByEmailOrId(ctx, emailOrId),
     listAllUsers: (query) => admin.listUsers(ctx, query),
 

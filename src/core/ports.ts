@@ -224,6 +224,8 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<PasswordVerifyResult>
   /** Spends the same work as a real verify; used for unknown users. */
   verifyDummy(password: string): Promise<void>
+  /** True while new work would be refused (queue full): callers shed before doing any I/O. */
+  saturated?(): boolean
   close(): Promise<void>
 }
 

@@ -52,18 +52,20 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
   })
   let dummyHash: Promise<string> | undefined
 
+  function busy(cause?: unknown): AuthError {
+    return new AuthError('service_unavailable', {
+      detail: 'The server is busy checking passwords; try again shortly.',
+      retryAfterSeconds: 1,
+      ...(cause === undefined ? {} : { cause }),
+    })
+  }
+
   async function run(task: PasswordTask): Promise<string | boolean> {
     try {
       return await pool.run(task)
     } catch (error) {
       // Piscina refuses at once when its queue is full: shed load rather than queue for seconds.
-      if (error instanceof Error && /queue is at limit/i.test(error.message)) {
-        throw new AuthError('service_unavailable', {
-          detail: 'The server is busy checking passwords; try again shortly.',
-          retryAfterSeconds: 1,
-          cause: error,
-        })
-      }
+      if (error instanceof Error && /queue is at limit/i.test(error.message)) throw busy(error)
       throw error
     }
   }
@@ -85,6 +87,8 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
       dummyHash ??= hash(randomBytes(32).toString('base64url'))
       await run({ op: 'verify', hash: await dummyHash, password })
     },
+    // Every thread busy and the queue full: the next task would be refused anyway.
+    saturated: () => pool.queueSize >= options.maxQueue,
     async close(): Promise<void> {
       await pool.destroy()
     },

@@ -6,11 +6,23 @@
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 
-/** Nice value of the password-hash threads (0 normal, 19 lowest). */
+/** Nice value of the password-hash threads (0 normal, 19 lowest) unless PASSWORD_HASH_NICE says. */
 export const HASH_THREAD_NICE = 10
 
+/**
+ * PASSWORD_HASH_NICE (0-19), read here rather than in config because it is a per-host scheduling
+ * knob: on a box shared with other busy processes, niced hash threads also yield to *them*, so
+ * an operator may want 0 there. Anything else falls back to the default.
+ */
+export function hashThreadNice(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['PASSWORD_HASH_NICE']
+  const value = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw)
+  return Number.isInteger(value) && value >= 0 && value <= 19 ? value : HASH_THREAD_NICE
+}
+
 /** Lowers the calling thread's scheduling priority; answers whether it could. */
-export function lowerCurrentThreadPriority(nice: number = HASH_THREAD_NICE): boolean {
+export function lowerCurrentThreadPriority(nice: number = hashThreadNice()): boolean {
+  if (nice === 0) return true
   try {
     // "/proc/thread-self" links to "<pid>/task/<tid>"; setpriority() on a TID affects that thread.
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())

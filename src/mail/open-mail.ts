@@ -46,13 +46,7 @@ export function openMail(config: Config, logger: Logger, options: MailOptions = 
   }
   const mailer = options.mailer ?? smtp ?? devOutbox
   if (mailer === null) throw new Error('unreachable: a mailer is always chosen') // narrows the type
-  const delivery = new DeliveryQueue(mailer, logger, options)
-  const brand: MailBrand = { productName: PRODUCT_NAME, publicUrl: config.http.publicUrl }
-  const queue: MailQueue = {
-    enqueue(mail: AccountMail): void {
-      delivery.enqueue(renderAccountMail(brand, mail), mail.kind)
-    },
-  }
+  const { queue, delivery } = createMailQueue(mailer, config.http.publicUrl, logger, options)
   return {
     queue,
     delivery,
@@ -62,4 +56,24 @@ export function openMail(config: Config, logger: Logger, options: MailOptions = 
       smtp?.close()
     },
   }
+}
+
+/**
+ * Core's MailQueue over any transport: the templates (links on `publicUrl`) and the delivery
+ * queue with its retries. Close `delivery` on shutdown.
+ */
+export function createMailQueue(
+  mailer: Mailer,
+  publicUrl: string,
+  logger: Logger,
+  options: DeliveryQueueOptions = {},
+): { readonly queue: MailQueue; readonly delivery: DeliveryQueue } {
+  const delivery = new DeliveryQueue(mailer, logger, options)
+  const brand: MailBrand = { productName: PRODUCT_NAME, publicUrl }
+  const queue: MailQueue = {
+    enqueue(mail: AccountMail): void {
+      delivery.enqueue(renderAccountMail(brand, mail), mail.kind)
+    },
+  }
+  return { queue, delivery }
 }

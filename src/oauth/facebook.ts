@@ -39,7 +39,9 @@ export class FacebookProvider extends OAuth2Provider {
     const url = new URL(`${this.endpoints.apiURL.replace(/\/$/, '')}/me`)
     url.searchParams.set('fields', 'id,name,email')
     // Graph API "appsecret_proof": a token stolen elsewhere cannot be used with our app id.
-    const proof = createHmac('sha256', this.endpoints.clientSecret).update(accessToken).digest('hex')
+    const proof = createHmac('sha256', this.endpoints.clientSecret)
+      .update(accessToken)
+      .digest('hex')
     url.searchParams.set('appsecret_proof', proof)
     const me = await this.getJSON(accessToken, url)
     return {

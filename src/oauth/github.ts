@@ -1,7 +1,7 @@
 // GitHub: OAuth 2 (with PKCE) and its REST API, /user and /user/emails
 // (docs.github.com/en/rest/users). GitHub has no OIDC for people, so identities are filed under
 // the fixed issuer https://github.com with the numeric user id as subject (logins can change).
-import * as client from 'openid-client'
+import type * as client from 'openid-client'
 import type { ExternalProfile } from '../core/oauth/provider.js'
 import { field, OAuth2Provider, subjectOf, textOrNull } from './oauth2.js'
 
@@ -31,7 +31,10 @@ const API_HEADERS = {
 const githubTokenFetch: client.CustomFetch = async (url, options) => {
   const response = await fetch(url, options)
   if (response.status !== 200) return response
-  const body: unknown = await response.clone().json().catch(() => null)
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null)
   const error = field(body, 'error')
   if (typeof error !== 'string' || field(body, 'access_token') !== undefined) return response
   const rfcError = error === 'bad_verification_code' ? 'invalid_grant' : error
@@ -39,7 +42,10 @@ const githubTokenFetch: client.CustomFetch = async (url, options) => {
 }
 
 /** Only an address GitHub marks both primary and verified counts as verified. */
-function pickEmail(emails: unknown, profileEmail: string | null): { email: string | null; verified: boolean } {
+function pickEmail(
+  emails: unknown,
+  profileEmail: string | null,
+): { email: string | null; verified: boolean } {
   const list: unknown[] = Array.isArray(emails) ? emails : []
   const primary = list.find((entry) => field(entry, 'primary') === true)
   const address = textOrNull(field(primary, 'email'))

@@ -74,7 +74,9 @@ export abstract class OAuth2Provider implements OAuthProvider {
   }
 
   verifyIdToken(): Promise<ExternalProfile> {
-    return Promise.reject(new OAuthProviderError('invalid_response', `${this.name} has no ID tokens`))
+    return Promise.reject(
+      new OAuthProviderError('invalid_response', `${this.name} has no ID tokens`),
+    )
   }
 
   /** GET from the provider's API with the access token; IdP tokens never leave the server. */

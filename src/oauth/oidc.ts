@@ -9,7 +9,12 @@ import {
   type OAuthProvider,
 } from '../core/oauth/provider.js'
 import { asProviderStep } from './provider-errors.js'
-import { assertSecureURL, configureTransport, isLoopbackHTTP, PROVIDER_TIMEOUT_SECONDS } from './transport.js'
+import {
+  assertSecureURL,
+  configureTransport,
+  isLoopbackHTTP,
+  PROVIDER_TIMEOUT_SECONDS,
+} from './transport.js'
 
 export interface OIDCProviderOptions {
   readonly name: string
@@ -21,12 +26,33 @@ export interface OIDCProviderOptions {
 }
 
 /** Asymmetric algorithms only: `none` and the HMAC family (key confusion) are never accepted. */
-const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']
+const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+]
 /** Native apps: Google's ID tokens live an hour; an older one is not a fresh sign-in. */
 const ID_TOKEN_MAX_AGE_SECONDS = 3600
 const CLOCK_TOLERANCE_SECONDS = 30
 
 type RemoteJWKS = ReturnType<typeof createRemoteJWKSet>
+
+/**
+ * Google documents `iss` as "https://accounts.google.com" or "accounts.google.com" (the latter
+ * from some Android sign-ins). Both are accepted for that issuer, and identities are filed under
+ * the https form, so one person is one identity whichever a token carried.
+ */
+function acceptedIssuers(issuer: string): string[] {
+  return issuer === 'https://accounts.google.com' ? [issuer, 'accounts.google.com'] : [issuer]
+}
 
 function claimString(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
@@ -124,13 +150,14 @@ export class OIDCProvider implements OAuthProvider {
     return asProviderStep(async () => {
       const config = await this.#configuration()
       const metadata = config.serverMetadata()
-      if (metadata.jwks_uri === undefined) throw new OAuthProviderError('invalid_response', 'no jwks_uri')
+      if (metadata.jwks_uri === undefined)
+        throw new OAuthProviderError('invalid_response', 'no jwks_uri')
       this.#jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri), {
         timeoutDuration: PROVIDER_TIMEOUT_SECONDS * 1000,
       })
       const offered = metadata.id_token_signing_alg_values_supported ?? ['RS256']
       const { payload } = await jwtVerify(idToken, this.#jwks, {
-        issuer: metadata.issuer,
+        issuer: acceptedIssuers(metadata.issuer),
         audience: this.#options.clientId,
         algorithms: ALGORITHMS.filter((alg) => offered.includes(alg)),
         requiredClaims: ['sub', 'iat', 'exp'],
@@ -138,7 +165,7 @@ export class OIDCProvider implements OAuthProvider {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       })
       this.#checkNativeClaims(payload, nonce)
-      return this.#profile(String(payload.iss), String(payload.sub), payload)
+      return this.#profile(metadata.issuer, String(payload.sub), payload)
     })
   }
 

@@ -15,14 +15,16 @@ function statusOf(cause: unknown): number | null {
 
 export function toProviderError(error: unknown): OAuthProviderError {
   if (error instanceof OAuthProviderError) return error
-  if (isNetworkFailure(error)) return new OAuthProviderError('unavailable', 'unreachable', { cause: error })
+  if (isNetworkFailure(error))
+    return new OAuthProviderError('unavailable', 'unreachable', { cause: error })
   if (error instanceof client.AuthorizationResponseError) {
     const kind = error.error === 'access_denied' ? 'denied' : 'provider_error'
     return new OAuthProviderError(kind, error.error, { cause: error })
   }
   if (error instanceof client.ResponseBodyError) {
     // RFC 6749 §5.2: invalid_grant is an expired, used or foreign code (or a wrong PKCE verifier).
-    if (error.error === 'invalid_grant') return new OAuthProviderError('code_rejected', error.error, { cause: error })
+    if (error.error === 'invalid_grant')
+      return new OAuthProviderError('code_rejected', error.error, { cause: error })
     const kind = error.status >= 500 ? 'unavailable' : 'provider_error'
     return new OAuthProviderError(kind, error.error, { cause: error })
   }
@@ -31,8 +33,11 @@ export function toProviderError(error: unknown): OAuthProviderError {
       return new OAuthProviderError('unavailable', 'timed out', { cause: error })
     }
     const status = statusOf(error.cause)
-    if (status !== null && status >= 500) return new OAuthProviderError('unavailable', `HTTP ${status}`, { cause: error })
-    return new OAuthProviderError('invalid_response', error.code ?? 'client error', { cause: error })
+    if (status !== null && status >= 500)
+      return new OAuthProviderError('unavailable', `HTTP ${status}`, { cause: error })
+    return new OAuthProviderError('invalid_response', error.code ?? 'client error', {
+      cause: error,
+    })
   }
   if (error instanceof joseErrors.JWKSTimeout) {
     return new OAuthProviderError('unavailable', 'JWKS timed out', { cause: error })
@@ -40,7 +45,10 @@ export function toProviderError(error: unknown): OAuthProviderError {
   if (error instanceof joseErrors.JOSEError) {
     return new OAuthProviderError('invalid_response', error.code, { cause: error })
   }
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  if (
+    error instanceof DOMException &&
+    (error.name === 'TimeoutError' || error.name === 'AbortError')
+  ) {
     return new OAuthProviderError('unavailable', 'timed out', { cause: error })
   }
   return new OAuthProviderError('invalid_response', 'unexpected failure', { cause: error })

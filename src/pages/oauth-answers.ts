@@ -66,7 +66,8 @@ export function answerOAuthFailure(
     reply.header('retry-after', String(Math.max(1, Math.ceil(mapped.retryAfterSeconds ?? 60))))
   }
   const message = CORE_WORDED.has(mapped.code) ? mapped.detail : MESSAGES[mapped.code]
-  const retry = mapped.code === 'oauth_account_exists' || mapped.code === 'not_found' ? null : context.retryHref
+  const retry =
+    mapped.code === 'oauth_account_exists' || mapped.code === 'not_found' ? null : context.retryHref
   const chrome = chromeOf(request, reply, context.stylesheetHref)
   const model = {
     status,

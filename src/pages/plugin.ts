@@ -15,7 +15,9 @@ import { adminUserPageRoutes } from './routes/admin-users.js'
 import { auditPageRoutes } from './routes/admin-audit.js'
 import { accountPageRoutes } from './routes/account.js'
 import { authPageRoutes } from './routes/auth.js'
+import { devMailPageRoutes, type DevOutboxReader } from './routes/dev-mail.js'
 import { loginPageRoutes } from './routes/login.js'
+import { recoveryPageRoutes } from './routes/recovery.js'
 import { oauthPageRoutes } from './routes/oauth.js'
 import { securityPageRoutes } from './routes/security.js'
 import { passkeyLoginPageRoutes } from './routes/passkey-login.js'
@@ -25,6 +27,8 @@ export interface PagesPluginOptions {
   readonly auth: Auth
   readonly http: HttpSettings
   readonly rateLimiter: RateLimiter
+  /** The dev outbox, shown at /dev/mail; absent when mail goes out over SMTP. */
+  readonly devOutbox?: DevOutboxReader | null
 }
 
 /**
@@ -79,6 +83,8 @@ async function pages(app: FastifyInstance, opts: PagesPluginOptions): Promise<vo
   loginPageRoutes(app, deps)
   authPageRoutes(app, deps)
   accountPageRoutes(app, deps)
+  recoveryPageRoutes(app, deps)
+  if (opts.devOutbox) devMailPageRoutes(app, deps, opts.devOutbox)
   securityPageRoutes(app, deps)
   oauthPageRoutes(app, deps)
   twoFactorPageRoutes(app, deps)

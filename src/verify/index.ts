@@ -38,9 +38,9 @@ export type VerifiedRequest =
 
 export interface JWKSVerifier {
   /** Verifies signature (EdDSA only), `typ: at+jwt`, iss, aud, exp and, if enabled, revocation. */
-  verifyToken(token: string): Promise<AccessTokenClaims>
+  readonly verifyToken: (token: string) => Promise<AccessTokenClaims>
   /** The bearer token of a Fetch API Request, verified as by `verifyToken`. */
-  verifyRequest(request: Request): Promise<VerifiedRequest>
+  readonly verifyRequest: (request: Request) => Promise<VerifiedRequest>
 }
 
 function claimsOf(payload: JWTPayload): AccessTokenClaims {

@@ -24,7 +24,11 @@ export interface VerifyRequestOptions {
 }
 
 export interface RequestVerifier {
-  verifyRequest(request: Request, options?: VerifyRequestOptions): Promise<RequestVerdict>
+  /** A plain function (no `this`), so it may be destructured. */
+  readonly verifyRequest: (
+    request: Request,
+    options?: VerifyRequestOptions,
+  ) => Promise<RequestVerdict>
 }
 
 function refuse(error: AuthError): RequestVerdict {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { Secret, URI } from 'otpauth'
+import { Secret, TOTP, URI } from 'otpauth'
 import {
   generateTOTPSecret,
   matchTOTPStep,
@@ -12,6 +12,7 @@ import {
   totpProvisioningURL,
   type TOTPAlgorithm,
 } from '../../src/core/mfa/totp.ts'
+import { currentTOTPCode } from '../../src/cli/commands/otp.ts'
 import { generateRecoveryCodes, normalizeRecoveryCode } from '../../src/core/mfa/recovery-codes.ts'
 
 interface Vector {
@@ -86,12 +87,25 @@ describe('TOTP (RFC 6238)', () => {
     assert.notEqual(generateTOTPSecret(), secret)
     const url = totpProvisioningURL(secret, 'auth.example.com', 'ada@example.com')
     const parsed = URI.parse(url)
+    assert.ok(parsed instanceof TOTP)
     assert.equal(parsed.secret.base32, secret)
     assert.equal(parsed.issuer, 'auth.example.com')
     assert.equal(parsed.label, 'ada@example.com')
     assert.equal(parsed.algorithm, 'SHA1')
     assert.equal(parsed.digits, 6)
     assert.equal(parsed.period, 30)
+  })
+})
+
+describe('latchkey otp SECRET', () => {
+  it('prints the very code the server accepts', () => {
+    const secret = generateTOTPSecret()
+    for (const seconds of [59, 1111111109, 1234567890, 2000000000, Date.now() / 1000]) {
+      const at = new Date(Math.floor(seconds) * 1000)
+      const printed = currentTOTPCode(secret, at.getTime())
+      assert.equal(printed, totpCodeAt(Secret.fromBase32(secret), at))
+      assert.equal(matchTOTPStep(secret, printed, at), timeStepAt(at))
+    }
   })
 })
 

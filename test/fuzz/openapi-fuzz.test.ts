@@ -19,7 +19,10 @@ interface Operation {
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Partial<Record<string, { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>>
+  paths: Record<
+    string,
+    Partial<Record<string, { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>
+  >
 }
 
 function operations(document: OpenApiDocument): Operation[] {
@@ -35,13 +38,44 @@ function operations(document: OpenApiDocument): Operation[] {
 
 const oddString = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', ' ', '..', '%00', '%', '\u0000', 'null', '-1', '1e309', '💥', '../../etc/passwd', 'a'.repeat(3000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '..',
+    '%00',
+    '%',
+    '\u0000',
+    'null',
+    '-1',
+    '1e309',
+    '💥',
+    '../../etc/passwd',
+    'a'.repeat(3000),
+  ),
 )
 
 const oddHeaders = fc.dictionary(
-  fc.constantFrom('content-type', 'accept', 'x-forwarded-for', 'origin', 'x-requested-with', 'cookie', 'accept-language', 'if-none-match'),
+  fc.constantFrom(
+    'content-type',
+    'accept',
+    'x-forwarded-for',
+    'origin',
+    'x-requested-with',
+    'cookie',
+    'accept-language',
+    'if-none-match',
+  ),
   fc.oneof(
-    fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', '*/*', 'null', 'http://evil.example', '__Host-latchkey_session=x.y'),
+    fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=utf-16',
+      '*/*',
+      'null',
+      'http://evil.example',
+      '__Host-latchkey_session=x.y',
+    ),
     fc.string({ maxLength: 30 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
   ),
   { maxKeys: 3 },
@@ -80,7 +114,10 @@ describe('OpenAPI-driven fuzzing: no 5xx, no crash', () => {
       .record({
         op: fc.nat(),
         credential: fc.nat(),
-        pathParam: fc.oneof(fc.nat().map((n) => `id:${n}`), oddString),
+        pathParam: fc.oneof(
+          fc.nat().map((n) => `id:${n}`),
+          oddString,
+        ),
         query: fc.dictionary(fc.string({ maxLength: 8 }), oddString, { maxKeys: 3 }),
         headers: oddHeaders,
         bodyKind: fc.constantFrom('schema', 'json', 'string', 'none'),
@@ -104,13 +141,14 @@ describe('OpenAPI-driven fuzzing: no 5xx, no crash', () => {
           : r.pathParam
         const url = op.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(param))
         const options: InjectOptions = {
-          method: op.method.toUpperCase() as InjectOptions['method'],
+          method: op.method.toUpperCase(),
           url,
           query: r.query,
           headers: { ...r.headers, ...credentials[r.credential % credentials.length] },
         }
         if (op.method !== 'get') {
-          if (r.bodyKind === 'schema' && r.body !== undefined) options.payload = JSON.stringify(r.body)
+          if (r.bodyKind === 'schema' && r.body !== undefined)
+            options.payload = JSON.stringify(r.body)
           else if (r.bodyKind === 'json') options.payload = JSON.stringify(r.json)
           else if (r.bodyKind === 'string') options.payload = r.raw
           if (options.payload !== undefined && r.headers['content-type'] === undefined) {

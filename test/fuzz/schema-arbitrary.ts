@@ -25,7 +25,8 @@ const MAX_STRING = 80
 function stringFor(schema: JsonSchema): fc.Arbitrary<string> {
   if (schema.format === 'email') return fc.emailAddress()
   if (schema.format === 'uuid') return fc.uuid()
-  if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString())
+  if (schema.format === 'date-time')
+    return fc.date({ noInvalidDate: true }).map((d) => d.toISOString())
   const minLength = Math.min(schema.minLength ?? 0, MAX_STRING)
   const maxLength = Math.max(minLength, Math.min(schema.maxLength ?? MAX_STRING, MAX_STRING))
   return fc.string({ minLength, maxLength })
@@ -52,13 +53,16 @@ export function fromSchema(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown>
     case 'null':
       return fc.constant(null)
     case 'array':
-      return depth > 3 ? fc.constant([]) : fc.array(fromSchema(schema.items ?? {}, depth + 1), { maxLength: 3 })
+      return depth > 3
+        ? fc.constant([])
+        : fc.array(fromSchema(schema.items ?? {}, depth + 1), { maxLength: 3 })
     case 'object': {
       if (depth > 3) return fc.constant({})
       const properties = schema.properties ?? {}
       const required = new Set(schema.required ?? [])
       const shape: Record<string, fc.Arbitrary<unknown>> = {}
-      for (const [key, value] of Object.entries(properties)) shape[key] = fromSchema(value, depth + 1)
+      for (const [key, value] of Object.entries(properties))
+        shape[key] = fromSchema(value, depth + 1)
       return fc.record(shape, { requiredKeys: [...required].filter((key) => key in shape) })
     }
     default:

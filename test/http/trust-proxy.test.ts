@@ -46,7 +46,11 @@ describe('per-IP limits behind a trusted proxy (TRUST_PROXY=127.0.0.1)', () => {
     // The client sent "X-Forwarded-For: <made up>"; the proxy appended the real address.
     const status = await exhaust((i) => hit(t, '127.0.0.1', `10.9.${i}.1, 198.51.100.20`))
     assert.equal(status, 429)
-    assert.equal((await hit(t, '127.0.0.1', '198.51.100.20')).statusCode, 429, 'same client, same key')
+    assert.equal(
+      (await hit(t, '127.0.0.1', '198.51.100.20')).statusCode,
+      429,
+      'same client, same key',
+    )
   })
 
   it('does not trust X-Forwarded-For from a peer that is not the proxy', async () => {
@@ -57,7 +61,9 @@ describe('per-IP limits behind a trusted proxy (TRUST_PROXY=127.0.0.1)', () => {
   it('does not let a client pose as the trusted proxy inside the header', async () => {
     // "127.0.0.1" inside the list is only skipped if it is the hop that actually connected;
     // here the real client 198.51.100.40 appears right of the forged entries.
-    const status = await exhaust((i) => hit(t, '127.0.0.1', `10.7.${i}.1, 127.0.0.1, 198.51.100.40`))
+    const status = await exhaust((i) =>
+      hit(t, '127.0.0.1', `10.7.${i}.1, 127.0.0.1, 198.51.100.40`),
+    )
     assert.equal(status, 429)
   })
 })

@@ -67,13 +67,19 @@ export async function startStandIn(kind: 'github' | 'facebook'): Promise<StandIn
   function authorize(url: URL, res: ServerResponse): void {
     const redirect = new URL(url.searchParams.get('redirect_uri') ?? '')
     redirect.searchParams.set('state', url.searchParams.get('state') ?? '')
-    if (url.searchParams.get('code_challenge_method') !== 'S256') return send(res, 400, { error: 'PKCE S256 required by this stand-in' })
+    if (url.searchParams.get('code_challenge_method') !== 'S256')
+      return send(res, 400, { error: 'PKCE S256 required by this stand-in' })
     if (stand.current === 'deny') {
       redirect.searchParams.set('error', 'access_denied')
       redirect.searchParams.set('error_description', 'The user has denied your application access.')
     } else {
       const code = randomBytes(10).toString('hex')
-      grants.set(code, { user: stand.current, redirectURI: url.searchParams.get('redirect_uri') ?? '', challenge: url.searchParams.get('code_challenge') ?? '', used: false })
+      grants.set(code, {
+        user: stand.current,
+        redirectURI: url.searchParams.get('redirect_uri') ?? '',
+        challenge: url.searchParams.get('code_challenge') ?? '',
+        used: false,
+      })
       redirect.searchParams.set('code', code)
     }
     res.writeHead(302, { location: redirect.href })
@@ -83,18 +89,39 @@ export async function startStandIn(kind: 'github' | 'facebook'): Promise<StandIn
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readBody(req)
     const grant = grants.get(form.get('code') ?? '')
-    const okClient = form.get('client_id') === stand.clientId && form.get('client_secret') === stand.clientSecret
+    const okClient =
+      form.get('client_id') === stand.clientId && form.get('client_secret') === stand.clientSecret
     const okGrant =
-      grant !== undefined && !grant.used && grant.redirectURI === form.get('redirect_uri') && grant.challenge === s256(form.get('code_verifier') ?? '')
+      grant !== undefined &&
+      !grant.used &&
+      grant.redirectURI === form.get('redirect_uri') &&
+      grant.challenge === s256(form.get('code_verifier') ?? '')
     if (!okClient || !okGrant) {
       // GitHub's documented quirk: an error in a 200 answer. Facebook: a Graph API error object.
-      if (kind === 'github') return send(res, 200, { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.', error_uri: 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-verification-code' })
-      return send(res, 400, { error: { message: 'This authorization code has been used.', type: 'OAuthException', code: 100 } })
+      if (kind === 'github')
+        return send(res, 200, {
+          error: 'bad_verification_code',
+          error_description: 'The code passed is incorrect or expired.',
+          error_uri:
+            'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-verification-code',
+        })
+      return send(res, 400, {
+        error: {
+          message: 'This authorization code has been used.',
+          type: 'OAuthException',
+          code: 100,
+        },
+      })
     }
     grant.used = true
     const accessToken = `${kind === 'github' ? 'gho_' : 'EAAB'}${randomBytes(16).toString('hex')}`
     tokens.set(accessToken, grant.user)
-    if (kind === 'github') return send(res, 200, { access_token: accessToken, token_type: 'bearer', scope: 'read:user,user:email' })
+    if (kind === 'github')
+      return send(res, 200, {
+        access_token: accessToken,
+        token_type: 'bearer',
+        scope: 'read:user,user:email',
+      })
     send(res, 200, { access_token: accessToken, token_type: 'bearer', expires_in: 5183944 })
   }
 
@@ -103,14 +130,32 @@ export async function startStandIn(kind: 'github' | 'facebook'): Promise<StandIn
     const user = tokens.get(header.replace(/^(Bearer|token) /i, ''))
     if (user === undefined) return send(res, 401, { message: 'Bad credentials' })
     if (kind === 'github' && url.pathname === '/user') {
-      return send(res, 200, { login: user.login, id: user.id, node_id: 'MDQ6VXNlcjE=', type: 'User', name: user.name, email: user.email })
+      return send(res, 200, {
+        login: user.login,
+        id: user.id,
+        node_id: 'MDQ6VXNlcjE=',
+        type: 'User',
+        name: user.name,
+        email: user.email,
+      })
     }
     if (kind === 'github' && url.pathname === '/user/emails') {
-      return send(res, 200, (user.emails ?? []).map((e) => ({ ...e, visibility: e.primary ? 'private' : null })))
+      return send(
+        res,
+        200,
+        (user.emails ?? []).map((e) => ({ ...e, visibility: e.primary ? 'private' : null })),
+      )
     }
     if (kind === 'facebook' && url.pathname === '/v23.0/me') {
       const proof = createHmac('sha256', stand.clientSecret).update(header.slice(7)).digest('hex')
-      if (url.searchParams.get('appsecret_proof') !== proof) return send(res, 400, { error: { message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException', code: 100 } })
+      if (url.searchParams.get('appsecret_proof') !== proof)
+        return send(res, 400, {
+          error: {
+            message: 'Invalid appsecret_proof provided in the API argument',
+            type: 'GraphMethodException',
+            code: 100,
+          },
+        })
       const body: Record<string, unknown> = { id: String(user.id), name: user.name }
       if (user.email !== null) body['email'] = user.email
       return send(res, 200, body)

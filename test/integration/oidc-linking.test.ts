@@ -106,11 +106,7 @@ describe('account linking against a real provider', () => {
     assert.equal(callback.location, '/settings/security')
     const listed = (
       await h.t.app.inject({ url: '/auth/identities', headers: bearer(owner.accessToken) })
-    ).json() as {
-      id: string
-      provider: string
-      email: string
-    }[]
+    ).json<{ id: string; provider: string; email: string }[]>()
     assert.equal(listed.length, 1)
     assert.equal(listed[0]?.provider, 'google')
     assert.equal(listed[0]?.email, 'lin@idp.test')
@@ -174,7 +170,7 @@ describe('account linking against a real provider', () => {
     const session = sessionCookieOf(agent) ?? ''
     const [identity] = (
       await h.t.app.inject({ url: '/auth/identities', headers: cookieHeaders(session) })
-    ).json() as { id: string }[]
+    ).json<{ id: string }[]>()
     const response = await h.t.app.inject({
       method: 'DELETE',
       url: `/auth/identities/${identity?.id}`,

@@ -75,6 +75,14 @@ describe('OIDC sign-in against a real provider', () => {
     assert.equal(agent.cookie(PUBLIC_URL, OAUTH_COOKIE), undefined, 'transaction cookie spent')
   })
 
+  it('an off-site next is never followed: the callback goes to /', async () => {
+    for (const next of ['https://evil.example/', '//evil.example', '/\\evil.example']) {
+      const response = await h.signIn(h.agent(), 'google', { login: 'redir' }, next)
+      assert.equal(response.status, 302)
+      assert.equal(response.location, '/', next)
+    }
+  })
+
   it('a second sign-in with the same identity reaches the same account', async () => {
     const first = h.agent()
     await h.signIn(first, 'google', { login: 'hopper' })
@@ -193,7 +201,7 @@ describe('OIDC sign-in against a real provider', () => {
   it('lists the configured providers', async () => {
     const response = await h.t.app.inject({ url: '/auth/oauth/providers' })
     assert.deepEqual(
-      (response.json() as { name: string }[]).map((p) => p.name),
+      response.json<{ name: string }[]>().map((p) => p.name),
       ['google', 'acme', 'down'],
     )
   })

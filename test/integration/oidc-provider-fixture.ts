@@ -112,19 +112,16 @@ async function buildIdP(
   provider.on('server_error', (_ctx, error) =>
     process.stderr.write(`# idp server_error: ${String(error)}\n`),
   )
-  handler = provider.callback()
   return {
-    issuer,
-    accounts,
-    async sign(claims) {
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: 'RS256', kid: 'test-idp-key' })
-        .sign(privateKey)
+    handler: provider.callback(),
+    api: {
+      issuer,
+      accounts,
+      async sign(claims) {
+        return new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256', kid: 'test-idp-key' })
+          .sign(privateKey)
+      },
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
   }
 }

@@ -34,12 +34,19 @@ describe('GitHub and Facebook sign-in (local stand-ins)', () => {
 
   async function signIn(provider: string): Promise<{ agent: OAuthAgent; callback: string }> {
     const agent = new OAuthAgent(t.app, PUBLIC_URL)
-    const callback = await authorizeAtIdP(agent, `${PUBLIC_URL}/auth/oauth/${provider}/start?next=/secure`, { login: 'n/a' }, isCallback)
+    const callback = await authorizeAtIdP(
+      agent,
+      `${PUBLIC_URL}/auth/oauth/${provider}/start?next=/secure`,
+      { login: 'n/a' },
+      isCallback,
+    )
     return { agent, callback }
   }
 
   async function me(agent: OAuthAgent): Promise<Record<string, unknown>> {
-    return json(await t.app.inject({ url: '/auth/me', headers: cookieHeaders(sessionCookieOf(agent) ?? '') }))
+    return json(
+      await t.app.inject({ url: '/auth/me', headers: cookieHeaders(sessionCookieOf(agent) ?? '') }),
+    )
   }
 
   it('GitHub: a primary, verified address from /user/emails makes a verified account', async () => {
@@ -64,7 +71,13 @@ describe('GitHub and Facebook sign-in (local stand-ins)', () => {
   })
 
   it('GitHub: a primary address that is not verified does not count as verified', async () => {
-    github.current = { id: 42, login: 'newbie', name: null, email: null, emails: [{ email: 'newbie@example.com', primary: true, verified: false }] }
+    github.current = {
+      id: 42,
+      login: 'newbie',
+      name: null,
+      email: null,
+      emails: [{ email: 'newbie@example.com', primary: true, verified: false }],
+    }
     const { agent, callback } = await signIn('github')
     await agent.request(callback)
     const user = await me(agent)
@@ -103,19 +116,36 @@ describe('GitHub and Facebook sign-in (local stand-ins)', () => {
   })
 
   it('Facebook: Graph /me with appsecret_proof; its email is not taken as verified', async () => {
-    facebook.current = { id: '10158123456789012', login: '', name: 'Mark Example', email: 'mark@example.com' }
+    facebook.current = {
+      id: '10158123456789012',
+      login: '',
+      name: 'Mark Example',
+      email: 'mark@example.com',
+    }
     const { agent, callback } = await signIn('facebook')
     const response = await agent.request(callback)
     assert.equal(response.status, 302)
     const user = await me(agent)
     assert.equal(user['email'], 'mark@example.com')
     assert.equal(user['email_verified'], false)
-    const identities = (await t.app.inject({ url: '/auth/identities', headers: cookieHeaders(sessionCookieOf(agent) ?? '') })).json() as { provider: string }[]
-    assert.deepEqual(identities.map((i) => i.provider), ['facebook'])
+    const identities = (
+      await t.app.inject({
+        url: '/auth/identities',
+        headers: cookieHeaders(sessionCookieOf(agent) ?? ''),
+      })
+    ).json<{ provider: string }[]>()
+    assert.deepEqual(
+      identities.map((i) => i.provider),
+      ['facebook'],
+    )
   })
 
   it('Facebook and GitHub take no ID tokens (404)', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/auth/oauth/github/token', payload: { id_token: 'a.b.c' } })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/auth/oauth/github/token',
+      payload: { id_token: 'a.b.c' },
+    })
     assert.equal(response.statusCode, 404)
   })
 })

@@ -50,6 +50,24 @@ describe('GET /metrics', () => {
   })
 })
 
+describe('request ids', () => {
+  it('every answer names its random request id, which the client cannot choose', async () => {
+    const server = await makeTestServer()
+    try {
+      const first = await server.app.inject({
+        url: '/healthz',
+        headers: { 'x-request-id': 'mine' },
+      })
+      const second = await server.app.inject({ url: '/auth/me' })
+      const ids = [first, second].map((r) => String(r.headers['x-request-id']))
+      for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f-]{22}$/)
+      assert.notEqual(ids[0], ids[1])
+    } finally {
+      await server.cleanup()
+    }
+  })
+})
+
 describe('https redirect and HSTS (PUBLIC_URL https)', () => {
   const servers: TestServer[] = []
   after(async () => {

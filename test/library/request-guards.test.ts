@@ -26,16 +26,26 @@ describe('verifyRequest(request: Request)', () => {
   it('accepts a live bearer token or cookie and refuses once the session is revoked', async () => {
     const { verifyRequest } = createRequestVerifier(server.auth)
     const user = await signUp(server.app)
-    const ok = await verifyRequest(new Request('http://app.test/x', { headers: bearer(user.accessToken) }))
+    const ok = await verifyRequest(
+      new Request('http://app.test/x', { headers: bearer(user.accessToken) }),
+    )
     assert.ok(ok.ok)
     assert.equal(ok.principal.user.id, user.id)
     const viaCookie = await verifyRequest(
-      new Request('http://app.test/x', { headers: { cookie: `${SESSION_COOKIE}=${user.sessionToken}` } }),
+      new Request('http://app.test/x', {
+        headers: { cookie: `${SESSION_COOKIE}=${user.sessionToken}` },
+      }),
     )
     assert.ok(viaCookie.ok)
 
-    await server.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(user.accessToken) })
-    const revoked = await verifyRequest(new Request('http://app.test/x', { headers: bearer(user.accessToken) }))
+    await server.app.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: bearer(user.accessToken),
+    })
+    const revoked = await verifyRequest(
+      new Request('http://app.test/x', { headers: bearer(user.accessToken) }),
+    )
     assert.equal(revoked.ok, false)
     assert.ok(!revoked.ok)
     assert.equal(revoked.status, 401)
@@ -122,7 +132,11 @@ describe('latchkey/express requireUser / requireRole', () => {
 
   it('refuses a revoked session at once and drops its cookie', async () => {
     const user = await signUp(server.app)
-    await server.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(user.accessToken) })
+    await server.app.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: bearer(user.accessToken),
+    })
     const viaCookie = await fetch(`${base}/private`, {
       headers: { cookie: `${SESSION_COOKIE}=${user.sessionToken}` },
     })

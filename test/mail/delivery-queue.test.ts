@@ -44,14 +44,12 @@ describe('DeliveryQueue', () => {
     const mailer = flakyMailer(3, () => new MailDeliveryError('smtp_451', false))
     const logger = recordingLogger()
     const queue = new DeliveryQueue(mailer, logger, { retryDelaysMs: [30, 60, 120, 240] })
-    const started = Date.now()
     queue.enqueue(message, 'reset_password')
     assert.equal(mailer.attempts.length, 0, 'nothing is sent inside enqueue')
     await queue.idle()
     assert.equal(mailer.attempts.length, 4)
     const gaps = mailer.attempts.slice(1).map((at, i) => at - mailer.attempts[i]!)
     assert.ok(gaps[0]! >= 25 && gaps[1]! >= 50 && gaps[2]! >= 105, `gaps ${gaps.join(', ')}`)
-    assert.ok(mailer.attempts[0]! - started < 25)
     assert.deepEqual(
       logger.lines.map((line) => [line.level, line.msg]),
       [

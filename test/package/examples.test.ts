@@ -105,13 +105,18 @@ describe('examples installed from the packed package', { timeout: 2 * INSTALL_TI
         assert.equal(((await anonymous.json()) as { code: string }).code, 'not_authenticated')
 
         const email = `ada-${name}@example.com`
-        const registered = await post(`${base}/auth-api/auth/register`, { email, password: PASSWORD })
+        const registered = await post(`${base}/auth-api/auth/register`, {
+          email,
+          password: PASSWORD,
+        })
         assert.equal(registered.status, 201, await registered.clone().text())
         const login = await post(`${base}/auth-api/auth/login`, { email, password: PASSWORD })
         assert.equal(login.status, 200)
         const { access_token: token } = (await login.json()) as { access_token: string }
 
-        const hello = await fetch(`${base}/hello`, { headers: { authorization: `Bearer ${token}` } })
+        const hello = await fetch(`${base}/hello`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
         assert.equal(hello.status, 200)
         assert.deepEqual(await hello.json(), { hello: email })
         const admin = await fetch(`${base}/admin/stats`, {

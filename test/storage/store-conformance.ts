@@ -5,6 +5,7 @@ import type { Store } from '../../src/core/ports.ts'
 import { describeAudit } from './conformance/audit.ts'
 import { describeFactorsAndTokens } from './conformance/factors-and-tokens.ts'
 import type { StoreFixture } from './conformance/fixtures.ts'
+import { describeIdentities } from './conformance/identities.ts'
 import { storeFixture } from './conformance/fixtures.ts'
 import { describeRefreshTokens } from './conformance/refresh-tokens.ts'
 import { describeSessions } from './conformance/sessions.ts'
@@ -42,5 +43,6 @@ export function describeStoreConformance(
     describeAudit(fixture)
     describeThrottleAndKeys(fixture)
     describeFactorsAndTokens(fixture)
+    describeIdentities(fixture)
   })
 }

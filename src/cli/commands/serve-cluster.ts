@@ -25,9 +25,7 @@ export function parseWorkers(raw: string): number {
 export function workerEnv(config: Config, workers: number): Record<string, string> {
   return {
     PASSWORD_HASH_THREADS: String(Math.max(1, Math.floor(config.passwordHashThreads / workers))),
-    PASSWORD_HASH_MAX_QUEUE: String(
-      Math.max(1, Math.floor(config.passwordHashMaxQueue / workers)),
-    ),
+    PASSWORD_HASH_MAX_QUEUE: String(Math.max(1, Math.floor(config.passwordHashMaxQueue / workers))),
   }
 }
 

@@ -56,7 +56,8 @@ async function createAccountFromProfile(
   req: RequestContext,
 ): Promise<User> {
   const email = profile.email === null ? null : normalizeEmail(profile.email)
-  if (email === null || checkEmail(email) !== null) throw oauthFailed('email_missing', provider.label)
+  if (email === null || checkEmail(email) !== null)
+    throw oauthFailed('email_missing', provider.label)
   // Rule 4, checked before writing so the refusal is clear; the unique index settles races.
   if ((await ctx.store.users.findByEmailWithPassword(email)) !== null) {
     throw accountExists(provider.label)

@@ -21,7 +21,8 @@ export function createOAuthMethods(
   return {
     oauthProviders: () => o.providers.summaries(),
     startOAuth: (provider, next) => startOAuth(o, provider, { next, linkFor: null }),
-    startOAuthLink: (principal, provider) => startOAuth(o, provider, { next: '/settings/security', linkFor: principal }),
+    startOAuthLink: (principal, provider) =>
+      startOAuth(o, provider, { next: '/settings/security', linkFor: principal }),
     finishOAuth: (input, req) => finishOAuth(o, input, req),
     signInWithIdToken: (input, req) => signInWithIdToken(ctx, o.providers, input, req),
     listIdentities: (principal) => listIdentities(ctx, principal),

@@ -33,10 +33,19 @@ function encryptionKey(secret: Uint8Array): Buffer {
  * on, while the older keys stay in the store and keep verifying (`latchkey keys rotate`).
  * @returns the new key's `kid`
  */
-export async function addSigningKey(keys: KeyStore, secret: Uint8Array, now: Date): Promise<string> {
+export async function addSigningKey(
+  keys: KeyStore,
+  secret: Uint8Array,
+  now: Date,
+): Promise<string> {
   const { privateKey } = generateKeyPairSync('ed25519')
   const kid = generateRandomToken(12)
-  const publicJwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'EdDSA', use: 'sig' }
+  const publicJwk = {
+    ...createPublicKey(privateKey).export({ format: 'jwk' }),
+    kid,
+    alg: 'EdDSA',
+    use: 'sig',
+  }
   await keys.addSigningKey({
     kid,
     alg: 'EdDSA',

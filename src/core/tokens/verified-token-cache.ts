@@ -1,4 +1,9 @@
-import { verifyAccessToken, type AccessTokenAudience, type AccessTokenClaims, type AccessTokenVerdict } from './access-token.js'
+import {
+  verifyAccessToken,
+  type AccessTokenAudience,
+  type AccessTokenClaims,
+  type AccessTokenVerdict,
+} from './access-token.js'
 import type { SigningKeyRing } from './signing-keys.js'
 
 // An Ed25519 verify costs ~50-100 µs of main-thread CPU, more than the rest of a /auth/me request
@@ -22,8 +27,13 @@ const caches = new WeakMap<SigningKeyRing, Map<string, Entry>>()
 
 function kidOf(token: string): string | null {
   try {
-    const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'))
-    const kid = typeof header === 'object' && header !== null ? (header as Record<string, unknown>)['kid'] : undefined // a parsed object
+    const header: unknown = JSON.parse(
+      Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'),
+    )
+    const kid =
+      typeof header === 'object' && header !== null
+        ? (header as Record<string, unknown>)['kid']
+        : undefined // a parsed object
     return typeof kid === 'string' ? kid : null
   } catch {
     return null
@@ -31,7 +41,12 @@ function kidOf(token: string): string | null {
 }
 
 /** verifyAccessToken, remembering tokens whose signature and claims checked out. */
-export function verifyAccessTokenCached(ring: SigningKeyRing, aud: AccessTokenAudience, token: string, now: Date): AccessTokenVerdict {
+export function verifyAccessTokenCached(
+  ring: SigningKeyRing,
+  aud: AccessTokenAudience,
+  token: string,
+  now: Date,
+): AccessTokenVerdict {
   let cache = caches.get(ring)
   if (cache === undefined) {
     cache = new Map()

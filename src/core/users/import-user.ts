@@ -5,7 +5,7 @@ import type { RequestContext, User } from '../types.js'
 import { createAccount } from './register.js'
 
 // bcrypt ($2a$/$2b$/$2y$, cost 4-31) and argon2 PHC strings; anything else cannot be verified.
-const IMPORTABLE_HASH = /^(\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}|\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)$/
+export const IMPORTABLE_HASH = /^(\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}|\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)$/
 
 /**
  * One user from an export. A foreign hash is kept as it is and verified at the next login, which

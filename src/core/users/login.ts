@@ -32,6 +32,11 @@ function invalidCredentials(): AuthError {
  */
 export async function loginWithPassword(ctx: CoreContext, input: LoginInput, req: RequestContext): Promise<LoginResult> {
   const identifier = identifierOf(input)
+  // Overload (SEC-RATE-05): when the hash pool would refuse the check anyway, refuse before any
+  // database work, so a flood of logins costs the event loop as little as possible.
+  if (ctx.hasher.saturated?.() === true) {
+    throw new AuthError('service_unavailable', { detail: 'The server is busy checking passwords; try again shortly.', retryAfterSeconds: 1 })
+  }
   const throttleKey = hashToHex(`login:${identifier.kind}:${identifier.value}`)
   if (ctx.settings.rateLimit) {
     const decision = await ctx.store.loginThrottle.registerAttempt(throttleKey, ctx.clock.now(), ctx.settings.loginThrottle)

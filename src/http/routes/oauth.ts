@@ -29,8 +29,15 @@ export function oauthRoutes(instance: FastifyInstance, deps: RouteDeps): void {
 
   app.get(
     '/auth/oauth/providers',
-    { schema: { tags, summary: 'The configured sign-in providers', response: { 200: ProviderListSchema } } },
-    async (_request, reply) => reply.send(auth.oauthProviders().map(({ name, label }) => ({ name, label }))),
+    {
+      schema: {
+        tags,
+        summary: 'The configured sign-in providers',
+        response: { 200: ProviderListSchema },
+      },
+    },
+    async (_request, reply) =>
+      reply.send(auth.oauthProviders().map(({ name, label }) => ({ name, label }))),
   )
 
   app.post(
@@ -76,7 +83,11 @@ export function oauthRoutes(instance: FastifyInstance, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const principal = principalOf(request)
-      const start = await auth.startOAuthLink(principal, request.params.provider, requestContext(request))
+      const start = await auth.startOAuthLink(
+        principal,
+        request.params.provider,
+        requestContext(request),
+      )
       setOAuthCookie(reply, start)
       return reply.send({ authorization_url: start.authorizationURL })
     },

@@ -119,7 +119,11 @@ export function oauthPageRoutes(app: FastifyInstance, deps: PageDeps): void {
     { preHandler: [deps.signedIn, verifySessionForm] },
     async (request, reply) => {
       try {
-        await auth.unlinkIdentity(principalOf(request), param(request.params, 'id'), requestContext(request))
+        await auth.unlinkIdentity(
+          principalOf(request),
+          param(request.params, 'id'),
+          requestContext(request),
+        )
         setFlash(reply, 'identity-unlinked')
       } catch (error) {
         if (!(error instanceof AuthError) || error.code !== 'last_sign_in_method') throw error

@@ -81,8 +81,12 @@ export class RedisSessionCache implements SessionCache {
   async get(sessionId: string): Promise<SessionCacheLookup> {
     const nowMs = Date.now()
     this.#prunePending(nowMs)
-    if (this.#subscribed) {
-      const local = this.#local.get(sessionId, nowMs)
+    if (this.#subscribed && this.#local.get(sessionId, nowMs) !== null) {
+      // A local hit would answer without yielding to the event loop. An invalidation that
+      // reached our subscriber socket together with this request must win, so let the rest of
+      // this poll round (that socket included) run first, then look again.
+      await new Promise((resolve) => setImmediate(resolve))
+      const local = this.#subscribed ? this.#local.get(sessionId, Date.now()) : null
       if (local !== null && !this.#isPending(local)) return { entry: local }
     }
     const generation = this.#local.generation

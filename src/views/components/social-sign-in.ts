@@ -17,10 +17,10 @@ function startHref(provider: ViewProvider, next: string): string {
 export function socialSignIn(providers: readonly ViewProvider[], next: string): SafeHTML {
   if (providers.length === 0) return html``
   return html`<section class="social-sign-in" aria-labelledby="social-heading">
-  <h2 id="social-heading" class="visually-hidden">Sign in with another account</h2>
-  <p class="hint">Or use an account you already have:</p>
-  <div class="actions">
-    ${providers.map((p) => html`<a class="button secondary" href="${startHref(p, next)}">Sign in with ${p.label}</a>`)}
-  </div>
-</section>`
+    <h2 id="social-heading" class="visually-hidden">Sign in with another account</h2>
+    <p class="hint">Or use an account you already have:</p>
+    <div class="actions">
+      ${providers.map((p) => html`<a class="button secondary" href="${startHref(p, next)}">Sign in with ${p.label}</a>`)}
+    </div>
+  </section>`
 }

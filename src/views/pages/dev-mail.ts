@@ -47,8 +47,10 @@ export function devMailPage(chrome: Chrome, model: DevMailModel): SafeHTML {
       No SMTP_URL is set, so mail is kept here, in this process's memory, instead of being sent.
       Newest first; the last 50 messages.
     </p>
-    ${model.messages.length === 0
-      ? html`<p class="empty">No mail yet.</p>`
-      : model.messages.map((mail) => message(mail, model.publicUrl))}`
+    ${
+      model.messages.length === 0
+        ? html`<p class="empty">No mail yet.</p>`
+        : model.messages.map((mail) => message(mail, model.publicUrl))
+    }`
   return layout(chrome, { title: 'Dev outbox', main })
 }

@@ -22,24 +22,34 @@ function labelOf(model: LinkedAccountsModel, provider: string): string {
   return model.providers.find((p) => p.name === provider)?.label ?? provider
 }
 
-function identityItem(chrome: Chrome, model: LinkedAccountsModel, identity: ViewIdentity): SafeHTML {
+function identityItem(
+  chrome: Chrome,
+  model: LinkedAccountsModel,
+  identity: ViewIdentity,
+): SafeHTML {
   const label = labelOf(model, identity.provider)
   return html`<li class="session">
-  <div class="session-info">
-    <p class="session-device">${label}</p>
-    <dl class="facts compact">
-      <div><dt>Email</dt><dd>${identity.email ?? 'not shared'}</dd></div>
-      <div><dt>Linked</dt><dd>${time(identity.createdAt)}</dd></div>
-    </dl>
-  </div>
-  ${actionButton({
-    action: `/settings/security/identities/${encodeURIComponent(identity.id)}/unlink`,
-    label: 'Unlink',
-    context: `${label}${identity.email === null ? '' : ` (${identity.email})`}`,
-    csrfToken: chrome.csrfToken,
-    variant: 'danger',
-  })}
-</li>`
+    <div class="session-info">
+      <p class="session-device">${label}</p>
+      <dl class="facts compact">
+        <div>
+          <dt>Email</dt>
+          <dd>${identity.email ?? 'not shared'}</dd>
+        </div>
+        <div>
+          <dt>Linked</dt>
+          <dd>${time(identity.createdAt)}</dd>
+        </div>
+      </dl>
+    </div>
+    ${actionButton({
+      action: `/settings/security/identities/${encodeURIComponent(identity.id)}/unlink`,
+      label: 'Unlink',
+      context: `${label}${identity.email === null ? '' : ` (${identity.email})`}`,
+      csrfToken: chrome.csrfToken,
+      variant: 'danger',
+    })}
+  </li>`
 }
 
 export function linkedAccountsSection(chrome: Chrome, model: LinkedAccountsModel): SafeHTML {
@@ -47,21 +57,30 @@ export function linkedAccountsSection(chrome: Chrome, model: LinkedAccountsModel
   const linked = new Set(model.identities.map((identity) => identity.provider))
   const linkable = model.providers.filter((provider) => !linked.has(provider.name))
   return html`<section class="card" aria-labelledby="linked-heading">
-  <h2 id="linked-heading">Linked accounts</h2>
-  <p class="hint">Accounts at other services you can sign in with. Linking needs you signed in here first; an account is never linked just because its email matches.</p>
-  ${model.identities.length === 0
-    ? html`<p class="empty">No linked accounts.</p>`
-    : html`<ul class="sessions">${model.identities.map((identity) => identityItem(chrome, model, identity))}</ul>`}
-  ${linkable.length > 0 &&
-  html`<div class="actions">
-    ${linkable.map((provider) =>
-      actionButton({
-        action: '/settings/security/identities/link',
-        label: `Link ${provider.label}`,
-        csrfToken: chrome.csrfToken,
-        hidden: { provider: provider.name },
-      }),
-    )}
-  </div>`}
-</section>`
+    <h2 id="linked-heading">Linked accounts</h2>
+    <p class="hint">
+      Accounts at other services you can sign in with. Linking needs you signed in here first; an
+      account is never linked just because its email matches.
+    </p>
+    ${
+      model.identities.length === 0
+        ? html`<p class="empty">No linked accounts.</p>`
+        : html`<ul class="sessions">
+            ${model.identities.map((identity) => identityItem(chrome, model, identity))}
+          </ul>`
+    }
+    ${
+      linkable.length > 0 &&
+      html`<div class="actions">
+        ${linkable.map((provider) =>
+          actionButton({
+            action: '/settings/security/identities/link',
+            label: `Link ${provider.label}`,
+            csrfToken: chrome.csrfToken,
+            hidden: { provider: provider.name },
+          }),
+        )}
+      </div>`
+    }
+  </section>`
 }

@@ -33,6 +33,7 @@ export function loginPage(chrome: Chrome, model: LoginModel): SafeHTML {
       ${input({ name: 'password', label: LOGIN_LABELS.password, type: 'password', autocomplete: 'current-password', required: true }, form)}
       <button type="submit" class="button primary">Sign in</button>
     </form>
+    <p class="aside"><a href="/forgot-password">Forgot your password?</a></p>
     ${socialSignIn(model.providers ?? [], model.next)}
     <p class="aside">
       <a href="${withNext('/login/passkey', model.next)}">Sign in with a passkey</a>

@@ -15,15 +15,15 @@ export interface OAuthFailureModel {
 
 export function oauthFailurePage(chrome: Chrome, model: OAuthFailureModel): SafeHTML {
   const main = html`<div class="card narrow">
-  <div class="error-summary" role="alert" id="oauth-error" tabindex="-1">
-    <p>${model.message}</p>
-  </div>
-  <p class="muted">Error ${model.status}</p>
-  <p class="actions">
-    ${model.retryHref !== null && html`<a class="button primary" href="${model.retryHref}">Try again</a>`}
-    <a class="button secondary" href="/login">Sign in another way</a>
-  </p>
-</div>`
+    <div class="error-summary" role="alert" id="oauth-error" tabindex="-1">
+      <p>${model.message}</p>
+    </div>
+    <p class="muted">Error ${model.status}</p>
+    <p class="actions">
+      ${model.retryHref !== null && html`<a class="button primary" href="${model.retryHref}">Try again</a>`}
+      <a class="button secondary" href="/login">Sign in another way</a>
+    </p>
+  </div>`
   return layout(chrome, { title: model.title, main })
 }
 
@@ -42,8 +42,8 @@ export interface ContinueModel {
  */
 export function continuePage(chrome: Chrome, model: ContinueModel): SafeHTML {
   const main = html`<div class="card narrow">
-  <p class="lead">${model.message}</p>
-  <p class="actions"><a class="button primary" href="${model.href}">${model.linkLabel}</a></p>
-</div>`
+    <p class="lead">${model.message}</p>
+    <p class="actions"><a class="button primary" href="${model.href}">${model.linkLabel}</a></p>
+  </div>`
   return layout(chrome, { title: model.title, main })
 }

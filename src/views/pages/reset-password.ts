@@ -38,7 +38,9 @@ export interface LinkProblemModel {
 export function linkProblemPage(chrome: Chrome, model: LinkProblemModel): SafeHTML {
   const main = html`<div class="card narrow">
     <p class="lead">${model.message}</p>
-    <p class="actions"><a class="button primary" href="${model.action.href}">${model.action.label}</a></p>
+    <p class="actions">
+      <a class="button primary" href="${model.action.href}">${model.action.label}</a>
+    </p>
   </div>`
   return layout(chrome, { title: model.title, main })
 }

@@ -147,22 +147,24 @@ export function passkeysSection(
             ${passkeys.map((passkey) => passkeyItem(chrome, passkey))}
           </ul>`
     }
-    <div class="field" hidden>
-      <label for="passkey-name"
-        >Name for the new passkey <span class="optional">(optional)</span></label
+    <div class="passkey-add">
+      <div class="field" hidden>
+        <label for="passkey-name"
+          >Name for the new passkey <span class="optional">(optional)</span></label
+        >
+        <input id="passkey-name" type="text" maxlength="64" autocomplete="off" />
+      </div>
+      <button
+        type="button"
+        class="button primary"
+        data-passkey-register
+        data-status="passkey-status"
+        data-name-input="passkey-name"
+        hidden
       >
-      <input id="passkey-name" type="text" maxlength="64" autocomplete="off" />
+        Add a passkey
+      </button>
     </div>
-    <button
-      type="button"
-      class="button primary"
-      data-passkey-register
-      data-status="passkey-status"
-      data-name-input="passkey-name"
-      hidden
-    >
-      Add a passkey
-    </button>
     <p id="passkey-status" role="status"></p>
     <noscript><p class="hint">Adding a passkey needs JavaScript.</p></noscript>
     <script src="${scriptHref}" defer></script>

@@ -22,8 +22,15 @@ export function verifyEmailPage(chrome: Chrome, model: VerifyEmailModel): SafeHT
           Open the link in the mail we sent you to confirm your address. Links work once, for a
           limited time.
         </p>
-        ${model.canResend &&
-        actionButton({ action: '/verify-email/resend', label: 'Send a new link', csrfToken: chrome.csrfToken, variant: 'primary' })}
+        ${
+          model.canResend &&
+          actionButton({
+            action: '/verify-email/resend',
+            label: 'Send a new link',
+            csrfToken: chrome.csrfToken,
+            variant: 'primary',
+          })
+        }
       </div>`
   return layout(chrome, { title: 'Confirm your email address', main })
 }

@@ -1,0 +1,199 @@
+// `npm run bench:scale`: does the hot path stay flat with a big user table? Seeds users with
+// `latchkey users import --bulk` (timed: rows/s), then measures /auth/me (bearer) and login at
+// 1,000 users and again at SCALE_USERS (default 1,000,000), on SQLite and on PostgreSQL
+// (SCALE_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres; a throwaway database
+// is created and dropped; STORES=sqlite skips it). Slow: minutes per store.
+//
+//   SCALE_USERS=1000000 DURATION=10 CONNECTIONS=32 STORES=sqlite,postgres npm run bench:scale
+import { spawnSync } from 'node:child_process'
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { hashSync } from '@node-rs/argon2'
+import pg from 'pg'
+import { ARGON2_PARAMS } from '../src/crypto/password-hash.ts'
+import { login, loginLoad, meLoad, newChecks, PASSWORD, register } from './lib/flows.ts'
+import { measure, type PhaseResult } from './lib/load.ts'
+import { startServer } from './lib/server.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const users = Number(process.env['SCALE_USERS'] ?? '1000000')
+const small = 1000
+const duration = Number(process.env['DURATION'] ?? '10')
+const connections = Number(process.env['CONNECTIONS'] ?? '32')
+const stores = (process.env['STORES'] ?? 'sqlite,postgres').split(',')
+const pgAdminUrl =
+  process.env['SCALE_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** Writes `count` JSON lines from index `from`, all with one real argon2id hash (computed once). */
+async function writeUsers(file: string, from: number, count: number, hash: string): Promise<void> {
+  const out = createWriteStream(file)
+  for (let i = from; i < from + count; i++) {
+    const line = `{"email":"seed-${i}@scale.test","password_hash":"${hash}"}\n`
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  )
+}
+
+interface Import {
+  readonly rows: number
+  readonly seconds: number
+  readonly rowsPerSecond: number
+  readonly output: string
+}
+
+function bulkImport(databaseUrl: string, secretFile: string, file: string): Import {
+  const started = Date.now()
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      join(root, 'bin/latchkey.js'),
+      'users',
+      'import',
+      '--bulk',
+      file,
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        SECRET_KEY_FILE: secretFile,
+        LOG_LEVEL: 'warn',
+        LATCHKEY_FROM_SOURCE: '1',
+      },
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  )
+  const seconds = (Date.now() - started) / 1000
+  if (result.status !== 0) throw new Error(`bulk import failed: ${result.stdout}\n${result.stderr}`)
+  const rows = Number(/imported (\d+)/.exec(result.stdout)?.[1] ?? '0')
+  return { rows, seconds, rowsPerSecond: Math.round(rows / seconds), output: result.stdout.trim() }
+}
+
+async function measureAt(
+  databaseUrl: string,
+  secretFile: string,
+  label: string,
+): Promise<PhaseResult[]> {
+  const server = await startServer({
+    port: 3095,
+    probePort: 3210,
+    env: { DATABASE_URL: databaseUrl, SECRET_KEY_FILE: secretFile },
+  })
+  try {
+    const checks = newChecks()
+    const tag = `${label}-${Date.now().toString(36)}`
+    const emails = Array.from({ length: 8 }, (_, i) => `probe-${tag}-${i}@scale.test`)
+    for (const email of emails) await register(server.url, email)
+    const session = await login(server.url, `seed-${small - 1}@scale.test`) // a seeded user
+    const results = [
+      ...(await measure(
+        server,
+        { [`${label}: me (bearer)`]: meLoad(connections, session, 'bearer', checks) },
+        duration,
+        2,
+      )),
+      ...(await measure(
+        server,
+        { [`${label}: login`]: loginLoad(connections, emails, checks) },
+        duration,
+        2,
+      )),
+    ]
+    for (const r of results)
+      console.log(`${r.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non2xx ${r.non2xx}`)
+    return results
+  } finally {
+    await server.stop()
+  }
+}
+
+async function withDatabase<T>(store: string, fn: (url: string) => Promise<T>): Promise<T> {
+  if (store === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-scale-'))
+    try {
+      return await fn(`sqlite:${join(dir, 'scale.db')}`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  const name = `latchkey_scale_${Date.now()}`
+  const admin = new pg.Client({ connectionString: pgAdminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  try {
+    const url = new URL(pgAdminUrl)
+    url.pathname = `/${name}`
+    return await fn(url.href)
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  }
+}
+
+const hash = hashSync(PASSWORD, { algorithm: 2, ...ARGON2_PARAMS }) // 2 = Argon2id (const enum)
+const work = mkdtempSync(join(tmpdir(), 'latchkey-seed-'))
+const report: Record<string, unknown> = {
+  users,
+  small,
+  duration,
+  connections,
+  stamp: new Date().toISOString(),
+}
+try {
+  const first = join(work, 'first.jsonl')
+  const rest = join(work, 'rest.jsonl')
+  await writeUsers(first, 0, small, hash)
+  await writeUsers(rest, small, users - small, hash)
+  for (const store of stores) {
+    report[store] = await withDatabase(store, async (databaseUrl) => {
+      const secretFile = join(work, `${store}.secret`)
+      const seedSmall = bulkImport(databaseUrl, secretFile, first)
+      const atSmall = await measureAt(databaseUrl, secretFile, `${store} @${small}`)
+      const seedLarge = bulkImport(databaseUrl, secretFile, rest)
+      console.log(`${store}: bulk import ${seedLarge.output}`)
+      const atLarge = await measureAt(databaseUrl, secretFile, `${store} @${users}`)
+      return { seedSmall, seedLarge, atSmall, atLarge }
+    })
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
+
+interface StoreResult {
+  seedLarge: Import
+  atSmall: PhaseResult[]
+  atLarge: PhaseResult[]
+}
+const lines = [
+  `# Latchkey scale bench ${String(report['stamp'])}`,
+  '',
+  `${small} vs ${users} users; ${connections} connections, ${duration} s per phase, loopback, 2 cores shared.`,
+  '',
+  '| store | bulk import rows/s | phase | req/s @1k | p50/p99 ms @1k | req/s @N | p50/p99 ms @N | p99 change |',
+  '|---|---|---|---|---|---|---|---|',
+]
+for (const store of stores) {
+  const r = report[store] as StoreResult | undefined
+  if (r === undefined) continue
+  r.atSmall.forEach((a, i) => {
+    const b = r.atLarge[i]
+    if (b === undefined) return
+    const change = a.p99 === 0 ? 0 : Math.round(((b.p99 - a.p99) / a.p99) * 100)
+    lines.push(
+      `| ${store} | ${r.seedLarge.rowsPerSecond} | ${a.name.split(': ')[1]} | ${a.rps} | ${a.p50}/${a.p99} | ${b.rps} | ${b.p50}/${b.p99} | ${change}% |`,
+    )
+  })
+}
+const markdown = `${lines.join('\n')}\n`
+const dir = join(root, 'bench/results')
+mkdirSync(dir, { recursive: true })
+writeFileSync(join(dir, 'scale-latest.json'), `${JSON.stringify(report, null, 2)}\n`)
+writeFileSync(join(dir, 'scale-latest.md'), markdown)
+console.log(markdown)
