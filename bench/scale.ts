@@ -194,6 +194,7 @@ for (const store of stores) {
 const markdown = `${lines.join('\n')}\n`
 const dir = join(root, 'bench/results')
 mkdirSync(dir, { recursive: true })
-writeFileSync(join(dir, 'scale-latest.json'), `${JSON.stringify(report, null, 2)}\n`)
-writeFileSync(join(dir, 'scale-latest.md'), markdown)
+const outName = `scale-${stores.join('-')}-${users}`
+writeFileSync(join(dir, `${outName}.json`), `${JSON.stringify(report, null, 2)}\n`)
+writeFileSync(join(dir, `${outName}.md`), markdown)
 console.log(markdown)

@@ -1,4 +1,5 @@
 // The requests the bench sends, and the few fetch calls that prepare accounts and sessions.
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Context, RequestSpec } from 'autocannon'
 import type { Load } from './load.ts'
 
@@ -22,11 +23,18 @@ export async function register(base: string, email: string): Promise<void> {
 }
 
 export async function login(base: string, email: string): Promise<Session> {
-  const response = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: JSON_HEADERS,
-    body: JSON.stringify({ email, password: PASSWORD }),
-  })
+  let response: Response
+  // After an overload phase the pool is still draining its queue: honour Retry-After.
+  for (let attempt = 0; ; attempt++) {
+    response = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ email, password: PASSWORD }),
+    })
+    if (response.status !== 503 || attempt >= 30) break
+    await response.arrayBuffer()
+    await sleep(Number(response.headers.get('retry-after') ?? '1') * 1000)
+  }
   if (response.status !== 200) throw new Error(`login ${email}: ${response.status}`)
   const body = (await response.json()) as { access_token: string; refresh_token: string }
   const cookie = response.headers.getSetCookie()[0]?.split(';')[0] ?? ''

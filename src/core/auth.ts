@@ -75,12 +75,17 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
     login: (input, req) => loginWithPassword(ctx, input, req),
     refresh: (token, req) => rotateRefreshToken(ctx, token, req),
     async authenticate(credential) {
-      if (credential.kind === 'bearer') {
-        // A token signed by a key rotated in on another node since our last reload.
-        const kid = peekKid(credential.token)
-        if (kid !== null && !keys.byKid.has(kid)) await keys.reloadForUnknownKid(kid)
+      try {
+        return await authenticateCredential(ctx, credential)
+      } catch (error) {
+        // A token signed by a key rotated in on another node since our last reload: reread the
+        // keys once and try again. Only refusals pay for the check, never the hot path.
+        const kid = credential.kind === 'bearer' ? peekKid(credential.token) : null
+        if (kid === null || keys.byKid.has(kid) || !(await keys.reloadForUnknownKid(kid))) {
+          throw error
+        }
+        return authenticateCredential(ctx, credential)
       }
-      return authenticateCredential(ctx, credential)
     },
     logout: (principal, req) => account.logout(ctx, principal, req),
     logoutAll: (principal, req) => account.logoutAll(ctx, principal, req),

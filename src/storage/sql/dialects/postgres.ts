@@ -43,6 +43,10 @@ export function createPostgresDialect(url: string, options: SqlDialectOptions = 
   // An idle client whose server went away emits 'error' on the pool; without a listener that
   // kills the process. pg drops the client, and the next query reports the outage instead.
   pool.on('error', () => undefined)
+  // The same for a client that is checked out (between two statements of a transaction) when the
+  // server goes away: pg emits 'error' on the client itself, which nobody else listens to, and
+  // the process would die. The statement that next uses it fails (→ 503) instead.
+  pool.on('connect', (client) => client.on('error', () => undefined))
   return {
     kind: 'postgres',
     dialect: new PostgresDialect({ pool }),
