@@ -88,7 +88,7 @@ async function measureAt(
   })
   try {
     const checks = newChecks()
-    const tag = `${label}-${Date.now().toString(36)}`
+    const tag = `${label.replace(/[^a-z0-9]+/gi, '')}-${Date.now().toString(36)}`
     const emails = Array.from({ length: 8 }, (_, i) => `probe-${tag}-${i}@scale.test`)
     for (const email of emails) await register(server.url, email)
     const session = await login(server.url, `seed-${small - 1}@scale.test`) // a seeded user

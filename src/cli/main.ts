@@ -170,7 +170,11 @@ async function dispatch(
       if (values.to === undefined) throw new UsageError('db copy: --to URL is required')
       const batchSize = parseBatchSize(values['batch-size'])
       const args = { to: values.to, force: values.force === true }
-      return runDbCopy(loadConfig(env), batchSize === undefined ? args : { ...args, batchSize }, output)
+      return runDbCopy(
+        loadConfig(env),
+        batchSize === undefined ? args : { ...args, batchSize },
+        output,
+      )
     }
     case 'otp':
       expectArgs(rest, 1, 'otp')

@@ -44,7 +44,8 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
   const keys = await openKeyRing(deps.store.keys, deps.secret, clock, logger, deps.keyRing)
   const background = new BackgroundWork(logger)
   // With a session cache, every write through core invalidates it after commit (session-cache.ts).
-  const store = deps.sessionCache === undefined ? deps.store : withSessionCache(deps.store, deps.sessionCache)
+  const store =
+    deps.sessionCache === undefined ? deps.store : withSessionCache(deps.store, deps.sessionCache)
   const ctx: CoreContext = {
     settings: deps.settings,
     store,

@@ -41,7 +41,8 @@ export async function timedRequest(
     let code: string | null = null
     try {
       const parsed: unknown = JSON.parse(text)
-      const value: unknown = typeof parsed === 'object' && parsed !== null ? Reflect.get(parsed, 'code') : null
+      const value: unknown =
+        typeof parsed === 'object' && parsed !== null ? Reflect.get(parsed, 'code') : null
       code = typeof value === 'string' ? value : null
     } catch {
       code = null // not JSON: the assertions on content type report it
@@ -57,7 +58,15 @@ export async function timedRequest(
     }
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-    return { ...base, status: 0, ms: Date.now() - started, code: null, retryAfter: null, contentType: null, error: message }
+    return {
+      ...base,
+      status: 0,
+      ms: Date.now() - started,
+      code: null,
+      retryAfter: null,
+      contentType: null,
+      error: message,
+    }
   }
 }
 

@@ -7,7 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { after, describe, it } from 'node:test'
 import { openSqlStore } from '../../src/storage/sql/open-store.ts'
 import { faultSkipReason, startPostgres, stopPostgres } from '../helpers/faults.ts'
-import { call, login, register, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import {
+  call,
+  login,
+  register,
+  startServer,
+  type ServerProcess,
+} from '../helpers/server-process.ts'
 import { storeSkipReason } from '../helpers/services.ts'
 import { createPostgresSchema } from './postgres-schema.ts'
 import { me, registration, REQUEST_BOUND_MS, startLoad, timedRequest, type Sample } from './load.ts'
@@ -34,8 +40,12 @@ describe('PostgreSQL outage under load', { skip }, () => {
       server = await startServer({ DATABASE_URL: database.url, PASSWORD_HASH_THREADS: '2' })
       assert.equal((await register(server.url, 'steady@example.com')).status, 201)
       const token = await login(server.url, 'steady@example.com')
-      const load = startLoad(6, (worker) => (worker % 2 === 0 ? registration(server.url) : me(server.url, token)))
-      const readiness = startLoad(1, () => timedRequest('readyz', `${server.url}/readyz`, { method: 'GET' }))
+      const load = startLoad(6, (worker) =>
+        worker % 2 === 0 ? registration(server.url) : me(server.url, token),
+      )
+      const readiness = startLoad(1, () =>
+        timedRequest('readyz', `${server.url}/readyz`, { method: 'GET' }),
+      )
       await sleep(1_500)
 
       let outage: { from: number; to: number }
@@ -51,7 +61,8 @@ describe('PostgreSQL outage under load', { skip }, () => {
       // Recovers by itself: no restart, no operator.
       const deadline = Date.now() + 30_000
       while ((await call(server.url, 'GET', '/readyz')).status !== 200) {
-        if (Date.now() > deadline) assert.fail(`/readyz not 200 within 30 s of the restart:\n${server.output()}`)
+        if (Date.now() > deadline)
+          assert.fail(`/readyz not 200 within 30 s of the restart:\n${server.output()}`)
         await sleep(100)
       }
       const recoveredAt = Date.now()
@@ -68,20 +79,41 @@ describe('PostgreSQL outage under load', { skip }, () => {
       const unavailable = samples.filter((s) => s.status === 503)
       for (const sample of unavailable) assertProblem503(sample)
       const during = (s: Sample): boolean => s.at >= outage.from && s.at + s.ms <= outage.to
-      assert.ok(unavailable.some((s) => s.kind === 'register'), 'registrations met the outage')
-      assert.ok(unavailable.some((s) => s.kind === 'readyz' && during(s)), '/readyz said 503 during the outage')
+      assert.ok(
+        unavailable.some((s) => s.kind === 'register'),
+        'registrations met the outage',
+      )
+      assert.ok(
+        unavailable.some((s) => s.kind === 'readyz' && during(s)),
+        '/readyz said 503 during the outage',
+      )
       const after = samples.filter((s) => s.at > recoveredAt)
-      assert.ok(after.some((s) => s.kind === 'register' && s.status === 201), 'registrations succeed again')
-      assert.ok(after.every((s) => s.status !== 503), 'nothing fails once recovered')
-      assert.equal((await call(server.url, 'GET', '/auth/me', { token })).status, 200, 'sessions from before still work')
+      assert.ok(
+        after.some((s) => s.kind === 'register' && s.status === 201),
+        'registrations succeed again',
+      )
+      assert.ok(
+        after.every((s) => s.status !== 503),
+        'nothing fails once recovered',
+      )
+      assert.equal(
+        (await call(server.url, 'GET', '/auth/me', { token })).status,
+        200,
+        'sessions from before still work',
+      )
 
       // No acknowledged write lost: every 201 is a row.
-      const acknowledged = samples.filter((s) => s.kind === 'register' && s.status === 201).map((s) => s.email ?? '')
+      const acknowledged = samples
+        .filter((s) => s.kind === 'register' && s.status === 201)
+        .map((s) => s.email ?? '')
       const store = await openSqlStore(database.url)
       try {
         const rows = await store.db.selectFrom('users').select('email').execute()
         const stored = new Set(rows.map((row) => row.email))
-        assert.deepEqual(acknowledged.filter((email) => !stored.has(email)), [])
+        assert.deepEqual(
+          acknowledged.filter((email) => !stored.has(email)),
+          [],
+        )
         assert.ok(acknowledged.length > 0)
         const verdict = await store.audit.verifyChain()
         assert.equal(verdict.ok, true, JSON.stringify(verdict))

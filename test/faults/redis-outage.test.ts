@@ -8,7 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { after, describe, it } from 'node:test'
 import { Redis } from 'ioredis'
 import { faultSkipReason, startRedis, stopRedis } from '../helpers/faults.ts'
-import { call, login, register, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import {
+  call,
+  login,
+  register,
+  startServer,
+  type ServerProcess,
+} from '../helpers/server-process.ts'
 import { redisUrl, storeSkipReason } from '../helpers/services.ts'
 import { createPostgresSchema } from './postgres-schema.ts'
 import { me, REQUEST_BOUND_MS, startLoad } from './load.ts'
@@ -48,7 +54,12 @@ describe('Redis outage under load', { skip }, () => {
   it('falls back to the database and per-process limits, never to "allow", and recovers', async () => {
     const database = await createPostgresSchema()
     const prefix = `test-${randomBytes(5).toString('hex')}:`
-    const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: prefix, RATE_LIMIT: 'on' }
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+      RATE_LIMIT: 'on',
+    }
     const nodes: ServerProcess[] = []
     try {
       nodes.push(await startServer(env))
@@ -59,7 +70,8 @@ describe('Redis outage under load', { skip }, () => {
       const doomedToken = await login(a.url, doomed)
       const steadyToken = await login(b.url, steady)
       for (const node of [a, b]) {
-        for (const token of [doomedToken, steadyToken]) assert.equal(await meStatus(node, token), 200)
+        for (const token of [doomedToken, steadyToken])
+          assert.equal(await meStatus(node, token), 200)
       }
       assert.ok((await keysUnder(`${prefix}sc:*:s:*`)) >= 2, 'both sessions are cached in Redis')
       const load = startLoad(4, (worker) => me((worker % 2 === 0 ? a : b).url, steadyToken))
@@ -68,7 +80,10 @@ describe('Redis outage under load', { skip }, () => {
       try {
         await stopRedis()
         // Revoked while Redis is away: both nodes must refuse it, the cache being unreachable.
-        assert.equal((await call(b.url, 'POST', '/auth/logout', { token: doomedToken })).status, 204)
+        assert.equal(
+          (await call(b.url, 'POST', '/auth/logout', { token: doomedToken })).status,
+          204,
+        )
         assert.equal(await meStatus(a, doomedToken), 401, 'node A refuses at once (database)')
         assert.equal(await meStatus(b, doomedToken), 401, 'node B refuses at once (database)')
         // Logins still work; their per-IP limit is now counted in each process.
@@ -81,7 +96,7 @@ describe('Redis outage under load', { skip }, () => {
       // Both nodes use Redis again by themselves: new entries and counters appear there.
       const freshSteady = await login(a.url, steady)
       await eventually('limiter counters back in Redis', async () => {
-        await login(b.url, steady)
+        await login(b.url, doomed) // another user: a login ends the user's other sessions
         return (await keysUnder(`${prefix}rl:*`)) > 0
       })
       await eventually('sessions cached in Redis again', async () => {
@@ -90,15 +105,26 @@ describe('Redis outage under load', { skip }, () => {
       })
       // And invalidation works again across nodes.
       assert.equal((await call(a.url, 'POST', '/auth/logout', { token: freshSteady })).status, 204)
-      await eventually('node B refuses a session logged out on A', async () => (await meStatus(b, freshSteady)) === 401, 2_000)
-      assert.equal(await meStatus(a, doomedToken), 401, 'the session revoked during the outage stays refused')
+      await eventually(
+        'node B refuses a session logged out on A',
+        async () => (await meStatus(b, freshSteady)) === 401,
+        2_000,
+      )
+      assert.equal(
+        await meStatus(a, doomedToken),
+        401,
+        'the session revoked during the outage stays refused',
+      )
       assert.equal(await meStatus(b, doomedToken), 401)
 
       const samples = await load.stop()
-      for (const node of nodes) assert.equal(node.child.exitCode, null, `a node died:\n${node.output()}`)
+      for (const node of nodes)
+        assert.equal(node.child.exitCode, null, `a node died:\n${node.output()}`)
       // The steady session was revoked by its own later logins (SESSION_POLICY single) only
       // after the load's token: every answer is 200 or, once replaced, 401. Never a 5xx or hang.
-      const bad = samples.filter((s) => s.status === 0 || s.status >= 500 || s.ms >= REQUEST_BOUND_MS)
+      const bad = samples.filter(
+        (s) => s.status === 0 || s.status >= 500 || s.ms >= REQUEST_BOUND_MS,
+      )
       assert.deepEqual(bad, [], 'no error, no 5xx, no hang while Redis was away')
       assert.ok(samples.filter((s) => s.status === 200).length > 10)
       const logs = nodes.map((node) => node.output()).join('\n')

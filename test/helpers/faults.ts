@@ -38,16 +38,22 @@ const isRedisUp = (): boolean => succeeds('redis-cli', ['-h', '127.0.0.1', 'ping
 
 export async function stopPostgres(): Promise<void> {
   // fast: ends the open sessions at once (a smart shutdown would wait for our pools to close).
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '--mode', 'fast', postgresVersion(), 'main', 'stop'], {
-    stdio: 'ignore',
-  })
+  execFileSync(
+    'pg_ctlcluster',
+    ['--skip-systemctl-redirect', '--mode', 'fast', postgresVersion(), 'main', 'stop'],
+    {
+      stdio: 'ignore',
+    },
+  )
   await waitUntil('PostgreSQL did not stop', () => !isPostgresUp())
 }
 
 /** Starts PostgreSQL if it is down; safe to call when it is up. */
 export async function startPostgres(): Promise<void> {
   if (isPostgresUp()) return
-  spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', 'start'], { stdio: 'ignore' })
+  spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', 'start'], {
+    stdio: 'ignore',
+  })
   await waitUntil('PostgreSQL did not come back', isPostgresUp)
 }
 
@@ -61,7 +67,18 @@ export async function startRedis(): Promise<void> {
   if (isRedisUp()) return
   spawnSync(
     'redis-server',
-    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'],
+    [
+      '--daemonize',
+      'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      '6379',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
     { stdio: 'ignore' },
   )
   await waitUntil('Redis did not come back', isRedisUp)

@@ -29,12 +29,12 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-function childEnv(port: number, env: Record<string, string>): Record<string, string> {
+function childEnv(port: number | null, env: Record<string, string>): Record<string, string> {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: process.env['HOME'] ?? '/tmp',
     LATCHKEY_FROM_SOURCE: '1',
-    PORT: String(port),
+    ...(port === null ? {} : { PORT: String(port) }),
     HOST: '127.0.0.1',
     PUBLIC_URL: 'http://localhost:3000',
     SECRET_KEY: SHARED_SECRET,
@@ -60,7 +60,8 @@ export async function startServer(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const deadline = Date.now() + 30_000
   while (!output.includes('Latchkey is listening at')) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`)
+    if (child.exitCode !== null)
+      throw new Error(`the server exited (${child.exitCode}):\n${output}`)
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
       throw new Error(`the server did not start in 30 s:\n${output}`)
@@ -83,12 +84,16 @@ export function runLatchkey(
   env: Record<string, string>,
   cwd: string = process.cwd(),
 ): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), BIN, ...args], {
-    cwd,
-    env: childEnv(0, env),
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const result = spawnSync(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), BIN, ...args],
+    {
+      cwd,
+      env: childEnv(null, env),
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  )
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -103,7 +108,12 @@ export async function call(
   base: string,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
+  options: {
+    body?: unknown
+    token?: string
+    timeoutMs?: number
+    headers?: Record<string, string>
+  } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers }
   if (options.body !== undefined) headers['content-type'] = 'application/json'
@@ -117,7 +127,11 @@ export async function call(
   const text = await response.text()
   const parsed: unknown = text === '' ? {} : JSON.parse(text)
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`not a JSON object: ${text}`)
-  return { status: response.status, body: parsed as Record<string, unknown>, headers: response.headers } // checked above
+  return {
+    status: response.status,
+    body: parsed as Record<string, unknown>,
+    headers: response.headers,
+  } // checked above
 }
 
 export async function register(base: string, email: string): Promise<Reply> {

@@ -11,7 +11,8 @@ function countingPart<T extends object>(part: T, name: string, calls: StoreCalls
       if (typeof value !== 'function') return value
       return (...args: unknown[]) => {
         calls.push(`${name}.${String(prop)}`)
-        return Reflect.apply(value, target, args)
+        const result: unknown = Reflect.apply(value, target, args)
+        return result
       }
     },
   })

@@ -73,7 +73,9 @@ async function assertThrottleSpansNodes(d: Deployment): Promise<void> {
   const who = email()
   assert.equal((await register(d.a.url, who)).status, 201)
   const attempt = (node: ServerProcess): Promise<number> =>
-    call(node.url, 'POST', '/auth/login', { body: { email: who, password: `${PASSWORD}-wrong` } }).then((r) => r.status)
+    call(node.url, 'POST', '/auth/login', {
+      body: { email: who, password: `${PASSWORD}-wrong` },
+    }).then((r) => r.status)
   // LOGIN_THROTTLE_FREE_ATTEMPTS=2: two free attempts, a third that starts the delay, then 429.
   assert.deepEqual([await attempt(d.a), await attempt(d.b), await attempt(d.a)], [401, 401, 401])
   assert.equal(await attempt(d.b), 429, 'the throttle counted the attempts made on the other node')
@@ -119,7 +121,8 @@ describe('two nodes on PostgreSQL and Redis', { skip: redisSkip }, () => {
       if (Date.now() > deadline) assert.fail('node A still accepts the session after 2 s')
       await sleep(5)
     }
-    for (let i = 0; i < 20; i += 1) assert.equal(await meStatus(d.a, token), 401, 'and keeps refusing')
+    for (let i = 0; i < 20; i += 1)
+      assert.equal(await meStatus(d.a, token), 401, 'and keeps refusing')
   })
 
   it('holds the per-account login throttle across nodes', async () => {
@@ -137,6 +140,9 @@ describe('two nodes on PostgreSQL and Redis', { skip: redisSkip }, () => {
     // Two registrations were made through these nodes by the tests above, in this same minute.
     const created = statuses.filter((s) => s === 201).length
     assert.ok(created <= 10, `at most 10 created, got ${created}: ${statuses.join(',')}`)
-    assert.ok(statuses.slice(-2).every((s) => s === 429), statuses.join(','))
+    assert.ok(
+      statuses.slice(-2).every((s) => s === 429),
+      statuses.join(','),
+    )
   })
 })

@@ -42,7 +42,11 @@ function configFor(dir: string, env: Record<string, string>): ReturnType<typeof 
   })
 }
 
-async function openNode(dir: string, prefix: string, env: Record<string, string> = {}): Promise<Node> {
+async function openNode(
+  dir: string,
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<Node> {
   const config = configFor(dir, env)
   const { store, calls } = countingStore(await openSqlStore(config.databaseUrl, { migrate: true }))
   const redis = await openRedisAdapters(redisUrl(), { logger: silent, keyPrefix: prefix })
@@ -60,7 +64,10 @@ async function openNode(dir: string, prefix: string, env: Record<string, string>
 }
 
 let counter = 0
-async function signUp(node: Node, role: 'user' | 'admin' = 'user'): Promise<{ id: string; email: string }> {
+async function signUp(
+  node: Node,
+  role: 'user' | 'admin' = 'user',
+): Promise<{ id: string; email: string }> {
   counter += 1
   const email = `cache-${counter}-${randomBytes(3).toString('hex')}@example.com`
   const user = await node.auth.createUser({ email, password: PASSWORD, role }, req)
@@ -142,19 +149,36 @@ describe('session cache in core (Redis)', { skip }, () => {
   })
 
   // Each revocation path of core, with the session warm on both nodes first.
-  const paths: [string, (tokens: IssuedTokens, user: { id: string; email: string }) => Promise<void>][] = [
+  const paths: [
+    string,
+    (tokens: IssuedTokens, user: { id: string; email: string }) => Promise<void>,
+  ][] = [
     ['logout', async (t) => b.auth.logout(await b.auth.authenticate(bearer(t)), req)],
     ['logout-all', async (t) => b.auth.logoutAll(await b.auth.authenticate(bearer(t)), req)],
     [
       'password change (other sessions)',
       async (_t, user) => {
         const other = await logIn(b, user.email)
-        await b.auth.changePassword(await b.auth.authenticate(bearer(other)), { currentPassword: PASSWORD, newPassword: `${PASSWORD}-new` }, req)
+        await b.auth.changePassword(
+          await b.auth.authenticate(bearer(other)),
+          { currentPassword: PASSWORD, newPassword: `${PASSWORD}-new` },
+          req,
+        )
       },
     ],
-    ['role change (CLI set-role)', async (_t, user) => void (await b.auth.setRole(user.id, 'admin', req))],
-    ['admin revoke-sessions', async (_t, user) => adminDo(async (p) => b.auth.revokeUserSessions(p, user.id, req))],
-    ['admin disable (PATCH disabled)', async (_t, user) => adminDo(async (p) => void (await b.auth.updateUser(p, user.id, { disabled: true }, req)))],
+    [
+      'role change (CLI set-role)',
+      async (_t, user) => void (await b.auth.setRole(user.id, 'admin', req)),
+    ],
+    [
+      'admin revoke-sessions',
+      async (_t, user) => adminDo(async (p) => b.auth.revokeUserSessions(p, user.id, req)),
+    ],
+    [
+      'admin disable (PATCH disabled)',
+      async (_t, user) =>
+        adminDo(async (p) => void (await b.auth.updateUser(p, user.id, { disabled: true }, req))),
+    ],
     [
       'session delete',
       async (t, user) => {
@@ -173,7 +197,9 @@ describe('session cache in core (Redis)', { skip }, () => {
     ],
   ]
 
-  async function adminDo(action: (principal: Awaited<ReturnType<Auth['authenticate']>>) => Promise<void>): Promise<void> {
+  async function adminDo(
+    action: (principal: Awaited<ReturnType<Auth['authenticate']>>) => Promise<void>,
+  ): Promise<void> {
     const admin = await signUp(b, 'admin')
     const tokens = await logIn(b, admin.email)
     await action(await b.auth.authenticate(bearer(tokens)))
@@ -198,7 +224,10 @@ describe('session cache in core (Redis)', { skip }, () => {
     await a.auth.authenticate(bearer(tokens))
     await b.auth.updateMe(await b.auth.authenticate(bearer(tokens)), { name: 'Renamed' }, req)
     assert.equal((await b.auth.authenticate(bearer(tokens))).user.name, 'Renamed')
-    await eventually(async () => (await a.auth.authenticate(bearer(tokens))).user.name === 'Renamed', 'profile on the other node')
+    await eventually(
+      async () => (await a.auth.authenticate(bearer(tokens))).user.name === 'Renamed',
+      'profile on the other node',
+    )
   })
 
   it('serves /auth/me from the cache over HTTP: no store call on a warm request', async () => {
@@ -206,11 +235,19 @@ describe('session cache in core (Redis)', { skip }, () => {
     const tokens = await logIn(a, user.email)
     const config = configFor(dir, {})
     const app = Fastify()
-    await app.register(latchkeyPlugin, { auth: a.auth, http: config.http, rateLimiter: new MemoryRateLimiter() })
+    await app.register(latchkeyPlugin, {
+      auth: a.auth,
+      http: config.http,
+      rateLimiter: new MemoryRateLimiter(),
+    })
     await app.ready()
     try {
       const me = (): Promise<{ statusCode: number }> =>
-        app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${tokens.accessToken}` } })
+        app.inject({
+          method: 'GET',
+          url: '/auth/me',
+          headers: { authorization: `Bearer ${tokens.accessToken}` },
+        })
       assert.equal((await me()).statusCode, 200)
       a.calls.length = 0
       assert.equal((await me()).statusCode, 200)

@@ -43,7 +43,9 @@ export function describeRateLimiterConformance(
       const limiter = await open()
       try {
         const k = key()
-        const decisions = await Promise.all(Array.from({ length: 200 }, () => limiter.hit(k, 25, 60)))
+        const decisions = await Promise.all(
+          Array.from({ length: 200 }, () => limiter.hit(k, 25, 60)),
+        )
         assert.equal(decisions.filter((d) => d.allowed).length, 25)
       } finally {
         await limiter.close()

@@ -3,6 +3,8 @@
 // Redis cannot be reached (fall back, never allow).
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, describe, it } from 'node:test'
 import { Redis } from 'ioredis'
@@ -41,8 +43,16 @@ after(async () => {
 })
 
 /** One node's adapters; nodes of one deployment share `prefix`. */
-async function openNode(prefix: string, url = redisUrl(), logger: Logger = captureLogger()): Promise<RedisAdapters> {
-  const adapters = await openRedisAdapters(url, { logger, keyPrefix: prefix, readyTimeoutMs: url === DEAD_REDIS ? 200 : 3_000 })
+async function openNode(
+  prefix: string,
+  url = redisUrl(),
+  logger: Logger = captureLogger(),
+): Promise<RedisAdapters> {
+  const adapters = await openRedisAdapters(url, {
+    logger,
+    keyPrefix: prefix,
+    readyTimeoutMs: url === DEAD_REDIS ? 200 : 3_000,
+  })
   opened.push(adapters)
   return adapters
 }
@@ -53,7 +63,53 @@ function newPrefix(): string {
   return prefix
 }
 
-describeRateLimiterConformance('redis', async () => (await openNode(newPrefix())).rateLimiter, { skip })
+describeRateLimiterConformance('redis', async () => (await openNode(newPrefix())).rateLimiter, {
+  skip,
+})
+
+interface Proxy {
+  readonly url: string
+  /** Drops every connection and refuses new ones: a network partition from this node's side. */
+  cut(): void
+  restore(): Promise<void>
+  close(): Promise<void>
+}
+
+/** A TCP relay to Redis that a test can cut and restore. */
+async function openProxy(target: string): Promise<Proxy> {
+  const { hostname, port } = new URL(target)
+  const sockets = new Set<Socket>()
+  const relay = (client: Socket): void => {
+    const upstream = connect(Number(port || 6379), hostname)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+      socket.on('error', () => socket.destroy())
+    }
+    client.pipe(upstream).pipe(client)
+  }
+  let server: Server = createServer(relay)
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  if (address === null || typeof address !== 'object') throw new Error('no proxy port')
+  const cut = (): void => {
+    server.close()
+    for (const socket of sockets) socket.destroy()
+  }
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    cut,
+    async restore() {
+      server = createServer(relay)
+      server.listen(address.port, '127.0.0.1')
+      await once(server, 'listening')
+    },
+    async close() {
+      cut()
+    },
+  }
+}
 
 function sampleEntry(sessionId: string, userId: string, name = 'Ada'): CachedSession {
   const now = new Date('2026-03-01T12:00:00Z')
@@ -89,7 +145,10 @@ function sampleEntry(sessionId: string, userId: string, name = 'Ada'): CachedSes
 async function fill(cache: SessionCache, entry: CachedSession): Promise<void> {
   const lookup = await cache.get(entry.session.id)
   assert.equal(lookup.entry, null)
-  assert.ok(lookup.ticket !== null && lookup.ticket !== undefined, 'a miss with Redis up carries a ticket')
+  assert.ok(
+    lookup.ticket !== null && lookup.ticket !== undefined,
+    'a miss with Redis up carries a ticket',
+  )
   await cache.set(entry, lookup.ticket)
 }
 
@@ -107,7 +166,9 @@ describe('RedisRateLimiter', { skip }, () => {
     const prefix = newPrefix()
     const [a, b] = await Promise.all([openNode(prefix), openNode(prefix)])
     const decisions = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).rateLimiter.hit('ip:login:60:198.51.100.7', 10, 60)),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? a : b).rateLimiter.hit('ip:login:60:198.51.100.7', 10, 60),
+      ),
     )
     assert.equal(decisions.filter((d) => d.allowed).length, 10)
   })
@@ -116,10 +177,16 @@ describe('RedisRateLimiter', { skip }, () => {
     const logger = captureLogger()
     const node = await openNode(newPrefix(), DEAD_REDIS, logger)
     const decisions = []
-    for (let i = 0; i < 5; i += 1) decisions.push(await node.rateLimiter.hit('ip:login:60:x', 3, 60))
-    assert.deepEqual(decisions.map((d) => d.allowed), [true, true, true, false, false])
+    for (let i = 0; i < 5; i += 1)
+      decisions.push(await node.rateLimiter.hit('ip:login:60:x', 3, 60))
+    assert.deepEqual(
+      decisions.map((d) => d.allowed),
+      [true, true, true, false, false],
+    )
     assert.equal(node.rateLimiter.degraded, true)
-    assert.ok(logger.lines.some((l) => l.level === 'warn' && /counting in this process/.test(l.msg)))
+    assert.ok(
+      logger.lines.some((l) => l.level === 'warn' && /counting in this process/.test(l.msg)),
+    )
   })
 })
 
@@ -158,7 +225,8 @@ describe('RedisSessionCache', { skip }, () => {
     const other = sampleEntry('s-5', 'u-5')
     for (const entry of [one, two, other]) await fill(a.sessionCache, entry)
     // Warm b's local layer too.
-    for (const id of ['s-3', 's-4', 's-5']) assert.notEqual((await b.sessionCache.get(id)).entry, null)
+    for (const id of ['s-3', 's-4', 's-5'])
+      assert.notEqual((await b.sessionCache.get(id)).entry, null)
 
     await a.sessionCache.invalidate({ sessionIds: ['s-3'], userIds: [] })
     await eventually(async () => (await b.sessionCache.get('s-3')).entry === null)
@@ -181,6 +249,35 @@ describe('RedisSessionCache', { skip }, () => {
     assert.deepEqual((await b.sessionCache.get('s-6')).entry?.session.lastSeenAt, later)
     await a.sessionCache.touch('s-unknown', later)
     assert.equal((await b.sessionCache.get('s-unknown')).entry, null)
+  })
+
+  it('a node cut off from Redis keeps its invalidation, refuses the entry meanwhile, and delivers it on reconnect', async () => {
+    const prefix = newPrefix()
+    const proxy = await openProxy(redisUrl())
+    try {
+      const a = await openNode(prefix)
+      const b = await openNode(prefix, proxy.url)
+      const entry = sampleEntry('s-8', 'u-8')
+      await fill(a.sessionCache, entry)
+      assert.notEqual((await b.sessionCache.get('s-8')).entry, null)
+      proxy.cut()
+      await eventually(async () => !b.sessionCache.isConnected)
+      await b.sessionCache.invalidate({ sessionIds: ['s-8'], userIds: [] })
+      assert.equal(b.sessionCache.pendingInvalidations, 1)
+      assert.equal(
+        (await b.sessionCache.get('s-8')).entry,
+        null,
+        'the cut-off node does not serve it',
+      )
+      // The partition window: Redis still holds the entry for the other nodes, until B is back
+      // (or, at the latest, until the entry's TTL runs out).
+      assert.notEqual((await a.sessionCache.get('s-8')).entry, null)
+      await proxy.restore()
+      await eventually(async () => b.sessionCache.pendingInvalidations === 0, 5_000)
+      await eventually(async () => (await a.sessionCache.get('s-8')).entry === null)
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('with Redis down: misses without a ticket, keeps the invalidation, never rejects', async () => {

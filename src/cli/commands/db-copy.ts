@@ -58,7 +58,9 @@ export async function runDbCopy(config: Config, args: DbCopyArgs, output: Output
     output.out(`${'table'.padEnd(width)}  ${'source'.padStart(9)}  ${'target'.padStart(9)}`)
     for (const { table, source: from, target: copied } of counts) {
       const flag = from === copied ? '' : '  MISMATCH'
-      output.out(`${table.padEnd(width)}  ${String(from).padStart(9)}  ${String(copied).padStart(9)}${flag}`)
+      output.out(
+        `${table.padEnd(width)}  ${String(from).padStart(9)}  ${String(copied).padStart(9)}${flag}`,
+      )
     }
     const total = counts.reduce((sum, c) => sum + c.source, 0)
     const mismatched = counts.filter((c) => c.source !== c.target)

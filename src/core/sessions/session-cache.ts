@@ -92,7 +92,10 @@ class DeferredEffects implements CacheEffects {
 }
 
 // Each write reports in `finally`: a write that threw may still have reached the database.
-async function reporting<T>(write: () => Promise<T>, report: (result: T | undefined) => Promise<void>): Promise<T> {
+async function reporting<T>(
+  write: () => Promise<T>,
+  report: (result: T | undefined) => Promise<void>,
+): Promise<T> {
   let result: T | undefined
   try {
     result = await write()

@@ -52,7 +52,12 @@ export class RedisRateLimiter implements RateLimiter {
     if (isReady(this.#client)) {
       try {
         const windowMs = Math.max(1, Math.round(windowSeconds * 1000))
-        const reply = await runScript(this.#client, HIT, [`${this.#options.keyPrefix}rl:${key}`], [windowMs])
+        const reply = await runScript(
+          this.#client,
+          HIT,
+          [`${this.#options.keyPrefix}rl:${key}`],
+          [windowMs],
+        )
         const { count, ttlMs } = parseHit(reply)
         this.#setDegraded(false)
         const allowed = count <= limit

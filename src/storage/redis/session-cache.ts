@@ -9,7 +9,14 @@ import type {
 import { closeRedisClient, isReady, runScript } from './connection.js'
 import { LocalSessionCache } from './local-session-cache.js'
 import { CODEC_VERSION, decodeSession, encodeSession } from './session-codec.js'
-import { FILL, INVALIDATE, parseInvalidation, parseReadReply, READ, TOUCH } from './session-scripts.js'
+import {
+  FILL,
+  INVALIDATE,
+  parseInvalidation,
+  parseReadReply,
+  READ,
+  TOUCH,
+} from './session-scripts.js'
 
 export interface RedisSessionCacheOptions {
   readonly logger: Logger
@@ -61,7 +68,10 @@ export class RedisSessionCache implements SessionCache {
     this.#subscriber = subscriber
     this.#logger = options.logger
     this.#ttlMs = options.ttlMs ?? 30_000
-    this.#local = new LocalSessionCache(options.localTtlMs ?? 5_000, options.localMaxEntries ?? 10_000)
+    this.#local = new LocalSessionCache(
+      options.localTtlMs ?? 5_000,
+      options.localMaxEntries ?? 10_000,
+    )
     const base = `${options.keyPrefix}sc:`
     this.#keys = {
       epoch: `${base}epoch`,
@@ -144,6 +154,11 @@ export class RedisSessionCache implements SessionCache {
     await this.#deliverPending()
   }
 
+  /** True while the command connection to Redis is up. */
+  get isConnected(): boolean {
+    return isReady(this.#client)
+  }
+
   /** Sessions and users whose invalidation has not reached Redis yet (for tests and logs). */
   get pendingInvalidations(): number {
     return this.#pendingSessions.size + this.#pendingUsers.size
@@ -185,7 +200,12 @@ export class RedisSessionCache implements SessionCache {
         const u = userIds.slice(i, i + INVALIDATE_CHUNK)
         const { session, user, channel } = this.#keys
         const message = JSON.stringify({ s, u })
-        await runScript(this.#client, INVALIDATE, [this.#keys.epoch], [session, user, channel, message, s.length, ...s, ...u])
+        await runScript(
+          this.#client,
+          INVALIDATE,
+          [this.#keys.epoch],
+          [session, user, channel, message, s.length, ...s, ...u],
+        )
         for (const id of s) this.#pendingSessions.delete(id)
         for (const id of u) this.#pendingUsers.delete(id)
       }

@@ -14,7 +14,9 @@ function encodeValue(value: unknown): unknown {
   if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') }
   if (Array.isArray(value)) return value.map(encodeValue)
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, encodeValue(inner)]))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, encodeValue(inner)]),
+    )
   }
   return value
 }
@@ -66,6 +68,9 @@ export function decodeSession(data: string, lastSeenAtMs: number): CachedSession
     Number.isFinite(lastSeenAtMs)
   if (!isShaped) return null
   // The checks above cover what the session check reads; the rest was written by encodeSession.
-  const entry = { session: { ...session, lastSeenAt: new Date(lastSeenAtMs) }, user } as unknown as CachedSession
+  const entry = {
+    session: { ...session, lastSeenAt: new Date(lastSeenAtMs) },
+    user,
+  } as unknown as CachedSession
   return entry
 }

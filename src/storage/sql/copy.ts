@@ -49,7 +49,10 @@ async function countRows(db: Kysely<AnyDatabase>, table: string): Promise<number
 }
 
 /** The migration adds the audit chain's head row (seq 0); a target holding only that is empty. */
-async function findData(db: Kysely<AnyDatabase>, tables: readonly TableShape[]): Promise<string | null> {
+async function findData(
+  db: Kysely<AnyDatabase>,
+  tables: readonly TableShape[],
+): Promise<string | null> {
   for (const { name } of tables) {
     if (name === 'audit_chain_head') {
       const head = await db.selectFrom(name).select('seq').executeTakeFirst()
@@ -84,7 +87,10 @@ async function copyTable(
     if (last === undefined) break
     const perInsert = Math.max(1, Math.floor(PARAMETER_BUDGET / Object.keys(last).length))
     for (let i = 0; i < rows.length; i += perInsert) {
-      await to.insertInto(table.name).values(rows.slice(i, i + perInsert)).execute()
+      await to
+        .insertInto(table.name)
+        .values(rows.slice(i, i + perInsert))
+        .execute()
     }
     copied += rows.length
     onProgress?.(table.name, copied)
@@ -95,9 +101,14 @@ async function copyTable(
 }
 
 /** A consistent read of the source: one snapshot for every table (SQLite: its write lock). */
-function readSnapshot<T>(store: SqlStore, work: (trx: Transaction<AnyDatabase>) => Promise<T>): Promise<T> {
+function readSnapshot<T>(
+  store: SqlStore,
+  work: (trx: Transaction<AnyDatabase>) => Promise<T>,
+): Promise<T> {
   const begin = untyped(store.db).transaction()
-  return (store.kind === 'sqlite' ? begin : begin.setIsolationLevel('repeatable read')).execute(work)
+  return (store.kind === 'sqlite' ? begin : begin.setIsolationLevel('repeatable read')).execute(
+    work,
+  )
 }
 
 /**
@@ -112,7 +123,11 @@ export async function copyDatabase(
 ): Promise<TableCount[]> {
   const tables = await readTableShapes(source.db, source.kind)
   const targetTables = await readTableShapes(target.db, target.kind)
-  const names = (shapes: readonly TableShape[]): string => shapes.map((t) => t.name).sort().join(', ')
+  const names = (shapes: readonly TableShape[]): string =>
+    shapes
+      .map((t) => t.name)
+      .sort()
+      .join(', ')
   if (names(tables) !== names(targetTables)) {
     throw new CopyRefusedError(
       `the schemas differ (source: ${names(tables)}; target: ${names(targetTables)}); migrate both to the same version`,
@@ -131,7 +146,8 @@ export async function copyDatabase(
   const sourceCounts = new Map<string, number>()
   await to.transaction().execute(async (targetTrx) => {
     // Children first, so no foreign key is left pointing at a deleted row.
-    for (const table of [...targetTables].reverse()) await targetTrx.deleteFrom(table.name).execute()
+    for (const table of [...targetTables].reverse())
+      await targetTrx.deleteFrom(table.name).execute()
     await readSnapshot(source, async (sourceTrx) => {
       for (const table of tables) {
         await copyTable(sourceTrx, targetTrx, table, batchSize, options.onProgress)

@@ -39,7 +39,10 @@ async function sqliteShape(db: Kysely<Database>): Promise<Map<string, TableShape
       select "table" from pragma_foreign_key_list(${name})`.execute(db)
     shapes.set(name, {
       name,
-      primaryKey: columns.rows.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+      primaryKey: columns.rows
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name),
       references: references.rows.map((r) => r.table),
     })
   }
@@ -97,7 +100,9 @@ function assemble(
         .filter((k) => k.table_name === name)
         .sort((a, b) => Number(a.position) - Number(b.position))
         .map((k) => k.column_name),
-      references: [...new Set(references.filter((r) => r.table_name === name).map((r) => r.referenced))],
+      references: [
+        ...new Set(references.filter((r) => r.table_name === name).map((r) => r.referenced)),
+      ],
     })
   }
   return shapes
@@ -106,7 +111,11 @@ function assemble(
 /** The application's tables, referenced tables before the tables referencing them. */
 export async function readTableShapes(db: Kysely<Database>, kind: SqlKind): Promise<TableShape[]> {
   const shapes =
-    kind === 'sqlite' ? await sqliteShape(db) : kind === 'postgres' ? await postgresShape(db) : await mysqlShape(db)
+    kind === 'sqlite'
+      ? await sqliteShape(db)
+      : kind === 'postgres'
+        ? await postgresShape(db)
+        : await mysqlShape(db)
   for (const name of SKIPPED) shapes.delete(name)
   const ordered: TableShape[] = []
   const placed = new Set<string>()
@@ -123,7 +132,8 @@ export async function readTableShapes(db: Kysely<Database>, kind: SqlKind): Prom
     placed.add(shape.name)
     ordered.push(shape)
   }
-  for (const shape of [...shapes.values()].sort((a, b) => a.name.localeCompare(b.name))) place(shape)
+  for (const shape of [...shapes.values()].sort((a, b) => a.name.localeCompare(b.name)))
+    place(shape)
   for (const shape of ordered) {
     if (shape.primaryKey.length === 0) throw new Error(`table ${shape.name} has no primary key`)
   }

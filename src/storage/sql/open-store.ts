@@ -10,7 +10,7 @@
 //     `up` applies every pending migration, `down` reverts the latest one, `status` changes
 //     nothing. Returns every known migration in order with whether it is applied now and
 //     whether this call applied or reverted it (`latchkey migrate` prints this).
-import { Kysely, Migrator } from 'kysely'
+import { Kysely, Migrator, sql } from 'kysely'
 import { createMysqlDialect } from './dialects/mysql.js'
 import { createPostgresDialect } from './dialects/postgres.js'
 import type { SqlDialect, SqlDialectOptions } from './dialects/sql-dialect.js'
@@ -52,12 +52,27 @@ function openDatabase(dialect: SqlDialect): Kysely<Database> {
   return new Kysely<Database>({ dialect: guardDialect(dialect.dialect) })
 }
 
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
+  const schema = rows[0]?.schema
+  if (schema === undefined) throw new Error('PostgreSQL has no current schema (check search_path)')
+  return schema
+}
+
 async function migrate(
   db: Kysely<Database>,
   dialect: SqlDialect,
   direction: MigrationDirection,
 ): Promise<MigrationState[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect.kind) })
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: with a second
+  // Latchkey (or a test) in another schema of the same PostgreSQL database it would find theirs,
+  // skip creating ours and fail. Pin it to the schema this connection works in.
+  const migrationTableSchema = dialect.kind === 'postgres' ? await currentSchema(db) : undefined
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect.kind),
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  })
   const changed = new Set<string>()
   if (direction !== 'status') {
     const { error, results } =
