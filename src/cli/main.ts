@@ -10,7 +10,7 @@ import { parseDirection, runMigrate } from './commands/migrate.js'
 import { parseKeysAction, runKeys } from './commands/keys.js'
 import { runOTP } from './commands/otp.js'
 import { runServe } from './commands/serve.js'
-import { parseWorkers, runServeCluster } from './commands/serve-cluster.js'
+import { leaveCluster, parseWorkers, runServeCluster } from './commands/serve-cluster.js'
 import { runBulkImport } from './commands/users-import-bulk.js'
 import { createUserCommand, listUsersCommand, parseRole, setRoleCommand } from './commands/user.js'
 import { importUsersCommand } from './commands/users-import.js'
@@ -130,7 +130,7 @@ async function dispatch(
       if (values.workers !== undefined) {
         return runServeCluster(loadConfig(env), parseWorkers(values.workers), output)
       }
-      return runServe(loadConfig(env), output)
+      return runServe(loadConfig(env), output).finally(leaveCluster)
     case 'migrate': {
       if (rest.length > 1) throw new UsageError('migrate: expected at most one of up, down, status')
       allowOnly(values, [], 'migrate')

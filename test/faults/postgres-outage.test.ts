@@ -37,14 +37,15 @@ describe('PostgreSQL outage under load', { skip }, () => {
     const database = await createPostgresSchema()
     let server: ServerProcess | undefined
     try {
-      server = await startServer({ DATABASE_URL: database.url, PASSWORD_HASH_THREADS: '2' })
-      assert.equal((await register(server.url, 'steady@example.com')).status, 201)
-      const token = await login(server.url, 'steady@example.com')
+      const node = await startServer({ DATABASE_URL: database.url, PASSWORD_HASH_THREADS: '2' })
+      server = node
+      assert.equal((await register(node.url, 'steady@example.com')).status, 201)
+      const token = await login(node.url, 'steady@example.com')
       const load = startLoad(6, (worker) =>
-        worker % 2 === 0 ? registration(server.url) : me(server.url, token),
+        worker % 2 === 0 ? registration(node.url) : me(node.url, token),
       )
       const readiness = startLoad(1, () =>
-        timedRequest('readyz', `${server.url}/readyz`, { method: 'GET' }),
+        timedRequest('readyz', `${node.url}/readyz`, { method: 'GET' }),
       )
       await sleep(1_500)
 
@@ -60,16 +61,16 @@ describe('PostgreSQL outage under load', { skip }, () => {
 
       // Recovers by itself: no restart, no operator.
       const deadline = Date.now() + 30_000
-      while ((await call(server.url, 'GET', '/readyz')).status !== 200) {
+      while ((await call(node.url, 'GET', '/readyz')).status !== 200) {
         if (Date.now() > deadline)
-          assert.fail(`/readyz not 200 within 30 s of the restart:\n${server.output()}`)
+          assert.fail(`/readyz not 200 within 30 s of the restart:\n${node.output()}`)
         await sleep(100)
       }
       const recoveredAt = Date.now()
       await sleep(2_000)
       const samples = [...(await load.stop()), ...(await readiness.stop())]
 
-      assert.equal(server.child.exitCode, null, `the server died:\n${server.output()}`)
+      assert.equal(node.child.exitCode, null, `the server died:\n${node.output()}`)
       const failed = samples.filter((s) => s.status === 0)
       assert.deepEqual(failed, [], 'every request got an answer (no reset, no timeout)')
       const slow = samples.filter((s) => s.ms >= REQUEST_BOUND_MS)
@@ -97,7 +98,7 @@ describe('PostgreSQL outage under load', { skip }, () => {
         'nothing fails once recovered',
       )
       assert.equal(
-        (await call(server.url, 'GET', '/auth/me', { token })).status,
+        (await call(node.url, 'GET', '/auth/me', { token })).status,
         200,
         'sessions from before still work',
       )

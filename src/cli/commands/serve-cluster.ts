@@ -13,6 +13,14 @@ import { UsageError } from '../usage.js'
 
 const MAX_WORKERS = 64
 
+/**
+ * In a cluster worker the IPC channel to the primary keeps the process alive after the server
+ * has closed; let go of it so the worker exits once its requests are drained.
+ */
+export function leaveCluster(): void {
+  if (cluster.isWorker && process.connected) process.disconnect()
+}
+
 export function parseWorkers(raw: string): number {
   const count = Number(raw)
   if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {

@@ -67,10 +67,6 @@ export function decodeSession(data: string, lastSeenAtMs: number): CachedSession
     typeof user['disabled'] === 'boolean' &&
     Number.isFinite(lastSeenAtMs)
   if (!isShaped) return null
-  // The checks above cover what the session check reads; the rest was written by encodeSession.
-  const entry = {
-    session: { ...session, lastSeenAt: new Date(lastSeenAtMs) },
-    user,
-  } as unknown as CachedSession
-  return entry
+  const entry = { session: { ...session, lastSeenAt: new Date(lastSeenAtMs) }, user }
+  return entry as unknown as CachedSession // fields checked above; written by encodeSession
 }
