@@ -2,7 +2,7 @@
 // as a file under `script-src 'self'` (no inline script), and only on the pages that need it.
 // It talks to the JSON API (same origin, session cookie, application/json as its CSRF check
 // asks) and converts between the W3C JSON forms and the ArrayBuffers the browser API takes.
-/* global window, document, navigator, fetch, location, btoa, atob -- browser globals: this file runs in the page, not in Node */
+/* global window, document, navigator, fetch, location, btoa, atob -- it runs in the browser */
 'use strict'
 ;(function passkeys() {
   if (typeof window.PublicKeyCredential !== 'function' || !navigator.credentials) return

@@ -88,7 +88,8 @@ function violation(importer: string, specifier: string): string | null {
       if (isDriver(target, DB_DRIVERS)) return 'http/ and pages/ hold no database driver'
       return null
     case 'oauth': // provider adapters on openid-client: the port in, nothing of the web or the store
-      if (isDriver(target, DRIVERS)) return 'oauth/ is a network adapter: no framework or database driver'
+      if (isDriver(target, DRIVERS))
+        return 'oauth/ is a network adapter: no framework or database driver'
       if (
         target.kind === 'file' &&
         layerOf(target.path) === 'core' &&

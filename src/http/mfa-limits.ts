@@ -4,7 +4,9 @@ import type { RateLimitRule } from './rate-limit.js'
 // limited per account in core (SEC-MFA-04); these stop one address from spreading guesses over
 // many accounts, and bound the cost of the rest.
 
-/** Code guesses: a person retyping a code stays far below. */
+/**
+ * Code guesses, and set-ups (each renders a QR code): a person retyping a code stays far below.
+ */
 export const MFA_CODE_LIMITS: readonly RateLimitRule[] = [
   { name: 'mfa-code', limit: 20, windowSeconds: 60 },
   { name: 'mfa-code', limit: 200, windowSeconds: 3600 },

@@ -9,7 +9,7 @@ const VERSION = createHash('sha256').update(SCRIPT).digest('base64url').slice(0,
 /** The passkey script's URL; the content hash in it lets browsers keep it for a year. */
 export const PASSKEY_SCRIPT_HREF = `/assets/passkeys.js?v=${VERSION}`
 
-/** Our one script file and calls to our own API: still no inline script, no eval, no other origin. */
+/** Our one script file and calls to our own API: no inline script, no eval, no other origin. */
 const PASSKEY_DIRECTIVES = "script-src 'self'; connect-src 'self'"
 
 /**

@@ -45,7 +45,10 @@ const FLASH_MESSAGES = {
     kind: 'success',
     text: 'A new confirmation link is on its way. Check your inbox.',
   },
-  'identity-linked': { kind: 'success', text: 'The account has been linked: you can sign in with it now.' },
+  'identity-linked': {
+    kind: 'success',
+    text: 'The account has been linked: you can sign in with it now.',
+  },
   'identity-unlinked': { kind: 'success', text: 'The account has been unlinked.' },
   'identity-last-sign-in': {
     kind: 'error',

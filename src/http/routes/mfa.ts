@@ -65,14 +65,14 @@ export function mfaRoutes(instance: FastifyInstance, deps: RouteDeps): void {
   app.post(
     '/auth/2fa/setup',
     {
-      onRequest: deps.authenticated,
+      ...signedIn,
       schema: {
         tags,
         summary: 'Start setting up a TOTP authenticator app',
         description:
           'A new secret, its otpauth URL and QR code. Nothing changes until `POST /auth/2fa/enable` confirms a code. 409 while 2FA is on: to re-enrol, disable it first. Needs a sign-in from the last 15 minutes.',
         security: authenticated,
-        response: { 200: TotpSetupSchema, ...problems(401, 403, 409) },
+        response: { 200: TotpSetupSchema, ...problems(401, 403, 409, 429) },
       },
     },
     async (request, reply) => {
