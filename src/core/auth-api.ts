@@ -139,7 +139,11 @@ export interface Auth extends MfaAuth, OAuthAuth {
   logout(principal: Principal, ctx: RequestContext): Promise<void>
   logoutAll(principal: Principal, ctx: RequestContext): Promise<void>
   updateMe(principal: Principal, patch: ProfilePatchInput, ctx: RequestContext): Promise<User>
-  changePassword(principal: Principal, input: PasswordChangeInput, ctx: RequestContext): Promise<void>
+  changePassword(
+    principal: Principal,
+    input: PasswordChangeInput,
+    ctx: RequestContext,
+  ): Promise<void>
   listSessions(principal: Principal): Promise<SessionView[]>
   /** 404 (`not_found`) for a session that is not the caller's. */
   revokeSession(principal: Principal, sessionId: string, ctx: RequestContext): Promise<void>
@@ -162,11 +166,20 @@ export interface Auth extends MfaAuth, OAuthAuth {
   /** Admin only (403 `forbidden` otherwise). */
   listUsers(principal: Principal, query: UserListQuery): Promise<Page<User>>
   getUser(principal: Principal, userId: string): Promise<User>
-  updateUser(principal: Principal, userId: string, patch: AdminUserPatch, ctx: RequestContext): Promise<User>
+  updateUser(
+    principal: Principal,
+    userId: string,
+    patch: AdminUserPatch,
+    ctx: RequestContext,
+  ): Promise<User>
   revokeUserSessions(principal: Principal, userId: string, ctx: RequestContext): Promise<void>
 
   /** A user may read their own events, an admin anyone's. */
-  listUserEvents(principal: Principal, userId: string, query: AuditListQuery): Promise<Page<AuditEvent>>
+  listUserEvents(
+    principal: Principal,
+    userId: string,
+    query: AuditListQuery,
+  ): Promise<Page<AuditEvent>>
   /** Admin only. */
   listEvents(principal: Principal, query: AuditListQuery): Promise<Page<AuditEvent>>
 

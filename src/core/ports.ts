@@ -101,7 +101,11 @@ export interface LoginThrottleStore {
    * Atomically counts one attempt and says whether it may proceed. Counting before the password
    * check means N parallel guesses cannot all slip through before the first failure is recorded.
    */
-  registerAttempt(key: string, now: Date, policy: LoginThrottlePolicy): Promise<LoginAttemptDecision>
+  registerAttempt(
+    key: string,
+    now: Date,
+    policy: LoginThrottlePolicy,
+  ): Promise<LoginAttemptDecision>
   /** After a successful login. */
   clear(key: string): Promise<void>
 }
@@ -129,7 +133,11 @@ export interface OneTimeTokenStore {
    * Atomically marks the token used. Of concurrent calls exactly one gets `consumed`; the rest
    * `used`. A token of another purpose is unknown (null).
    */
-  consume(tokenHash: Uint8Array, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenConsumeResult | null>
+  consume(
+    tokenHash: Uint8Array,
+    purpose: OneTimeTokenPurpose,
+    now: Date,
+  ): Promise<OneTimeTokenConsumeResult | null>
   /** Voids every unused token of the purpose for the user (e.g. after a password change). */
   voidForUser(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<number>
 }
@@ -329,4 +337,9 @@ export interface MailQueue {
 
 export type AuditChainVerdict =
   | { readonly ok: true; readonly count: number }
-  | { readonly ok: false; readonly count: number; readonly brokenAtId: string; readonly reason: string }
+  | {
+      readonly ok: false
+      readonly count: number
+      readonly brokenAtId: string
+      readonly reason: string
+    }

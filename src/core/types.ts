@@ -177,8 +177,7 @@ export interface LoginThrottlePolicy {
 }
 
 export type LoginAttemptDecision =
-  | { readonly allowed: true }
-  | { readonly allowed: false; readonly retryAfterSeconds: number }
+  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number }
 
 /** What a single-use token proves; each purpose is consumed only as itself. */
 export type OneTimeTokenPurpose =

@@ -7,7 +7,13 @@ import type { SigningKey, SigningKeyRing } from '../../src/core/tokens/signing-k
 
 function makeRing(kid = 'k1'): SigningKeyRing {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  const key: SigningKey = { kid, privateKey, publicKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid }, createdAt: new Date() }
+  const key: SigningKey = {
+    kid,
+    privateKey,
+    publicKey,
+    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid },
+    createdAt: new Date(),
+  }
   return { current: key, byKid: new Map([[kid, key]]) }
 }
 
@@ -20,7 +26,13 @@ describe('access tokens (RFC 8725)', () => {
   const ring = makeRing()
 
   it('round-trips sub, sid, jti, iat, exp', async () => {
-    const token = await issueAccessToken(ring, aud, { userId: 'u1', sessionId: 's1' }, now, inAnHour)
+    const token = await issueAccessToken(
+      ring,
+      aud,
+      { userId: 'u1', sessionId: 's1' },
+      now,
+      inAnHour,
+    )
     const verdict = verifyAccessToken(ring, aud, token, now)
     assert.equal(verdict.ok, true)
     if (!verdict.ok) return
@@ -31,19 +43,40 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('reports expiry separately from invalidity', async () => {
-    const token = await issueAccessToken(ring, aud, { userId: 'u1', sessionId: 's1' }, now, inAnHour)
-    assert.deepEqual(verifyAccessToken(ring, aud, token, inAnHour), { ok: false, reason: 'expired' })
+    const token = await issueAccessToken(
+      ring,
+      aud,
+      { userId: 'u1', sessionId: 's1' },
+      now,
+      inAnHour,
+    )
+    assert.deepEqual(verifyAccessToken(ring, aud, token, inAnHour), {
+      ok: false,
+      reason: 'expired',
+    })
   })
 
   it('refuses alg "none"', async () => {
-    const token = await issueAccessToken(ring, aud, { userId: 'u1', sessionId: 's1' }, now, inAnHour)
+    const token = await issueAccessToken(
+      ring,
+      aud,
+      { userId: 'u1', sessionId: 's1' },
+      now,
+      inAnHour,
+    )
     const [, payload] = token.split('.')
     const forged = `${b64({ alg: 'none', typ: 'at+jwt', kid: 'k1' })}.${payload}.`
     assert.deepEqual(verifyAccessToken(ring, aud, forged, now), { ok: false, reason: 'invalid' })
   })
 
   it('refuses HS256 signed with the public key (key confusion)', async () => {
-    const token = await issueAccessToken(ring, aud, { userId: 'u1', sessionId: 's1' }, now, inAnHour)
+    const token = await issueAccessToken(
+      ring,
+      aud,
+      { userId: 'u1', sessionId: 's1' },
+      now,
+      inAnHour,
+    )
     const [, payload] = token.split('.')
     const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' })
     const pem = createPublicKey(ring.current.privateKey).export({ format: 'pem', type: 'spki' })
@@ -54,27 +87,55 @@ describe('access tokens (RFC 8725)', () => {
   it('ignores an embedded jwk header: a token signed by an attacker key is refused', async () => {
     const attacker = makeRing('k1')
     const forged = await new SignJWT({ sid: 's1' })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1', jwk: attacker.current.publicJwk })
-      .setSubject('u1').setIssuer(aud.issuer).setAudience(aud.audience).setJti('x'.repeat(20))
-      .setIssuedAt(now.getTime() / 1000).setExpirationTime(inAnHour.getTime() / 1000)
+      .setProtectedHeader({
+        alg: 'EdDSA',
+        typ: 'at+jwt',
+        kid: 'k1',
+        jwk: attacker.current.publicJwk,
+      })
+      .setSubject('u1')
+      .setIssuer(aud.issuer)
+      .setAudience(aud.audience)
+      .setJti('x'.repeat(20))
+      .setIssuedAt(now.getTime() / 1000)
+      .setExpirationTime(inAnHour.getTime() / 1000)
       .sign(attacker.current.privateKey)
     assert.equal(verifyAccessToken(ring, aud, forged, now).ok, false)
   })
 
   it('checks iss, aud and typ (other JWT kinds are not access tokens)', async () => {
-    const token = await issueAccessToken(ring, aud, { userId: 'u1', sessionId: 's1' }, now, inAnHour)
-    assert.equal(verifyAccessToken(ring, { ...aud, issuer: 'https://evil.example' }, token, now).ok, false)
+    const token = await issueAccessToken(
+      ring,
+      aud,
+      { userId: 'u1', sessionId: 's1' },
+      now,
+      inAnHour,
+    )
+    assert.equal(
+      verifyAccessToken(ring, { ...aud, issuer: 'https://evil.example' }, token, now).ok,
+      false,
+    )
     assert.equal(verifyAccessToken(ring, { ...aud, audience: 'other' }, token, now).ok, false)
     const idToken = await new SignJWT({ sid: 's1' })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: 'k1' })
-      .setSubject('u1').setIssuer(aud.issuer).setAudience(aud.audience).setJti('x'.repeat(20))
-      .setIssuedAt(now.getTime() / 1000).setExpirationTime(inAnHour.getTime() / 1000)
+      .setSubject('u1')
+      .setIssuer(aud.issuer)
+      .setAudience(aud.audience)
+      .setJti('x'.repeat(20))
+      .setIssuedAt(now.getTime() / 1000)
+      .setExpirationTime(inAnHour.getTime() / 1000)
       .sign(ring.current.privateKey)
     assert.equal(verifyAccessToken(ring, aud, idToken, now).ok, false)
   })
 
   it('refuses a tampered payload and unknown kids', async () => {
-    const token = await issueAccessToken(ring, aud, { userId: 'u1', sessionId: 's1' }, now, inAnHour)
+    const token = await issueAccessToken(
+      ring,
+      aud,
+      { userId: 'u1', sessionId: 's1' },
+      now,
+      inAnHour,
+    )
     const [header, , sig] = token.split('.')
     const tampered = `${header}.${b64({ sub: 'admin', sid: 's1', jti: 'j', iat: 1, exp: 9e9, iss: aud.issuer, aud: aud.audience })}.${sig}`
     assert.equal(verifyAccessToken(ring, aud, tampered, now).ok, false)

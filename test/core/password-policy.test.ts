@@ -13,7 +13,7 @@ describe('password policy (NIST SP 800-63B rev. 4)', () => {
 
   it('accepts 64 and up to the maximum, refuses beyond it without truncating', () => {
     const base = 'tangerine-oscillator-marmalade-'
-    const long = (n: number): string => (base.repeat(10)).slice(0, n)
+    const long = (n: number): string => base.repeat(10).slice(0, n)
     assert.equal(checkPassword(long(64), limits, {}), null)
     assert.equal(checkPassword(long(128), limits, {}), null)
     assert.match(checkPassword(long(129), limits, {})?.message ?? '', /at most 128/)
@@ -25,7 +25,13 @@ describe('password policy (NIST SP 800-63B rev. 4)', () => {
   })
 
   it('refuses common passwords as a whole, with a reason', () => {
-    for (const common of ['passwordpassword', 'PasswordPassword', '1qaz2wsx3edc4rfv', 'aaaaaaaaaaaaaaaa', 'abcabcabcabcabcabc']) {
+    for (const common of [
+      'passwordpassword',
+      'PasswordPassword',
+      '1qaz2wsx3edc4rfv',
+      'aaaaaaaaaaaaaaaa',
+      'abcabcabcabcabcabc',
+    ]) {
       assert.match(checkPassword(common, limits, {})?.message ?? 'accepted', /too common/, common)
     }
     // A common word inside a longer passphrase is not a whole-password match.
@@ -33,9 +39,22 @@ describe('password policy (NIST SP 800-63B rev. 4)', () => {
   })
 
   it('refuses context-specific passwords: the email, its local part, the username, the name', () => {
-    const context = { email: 'marguerite.yourcenar@example.org', username: 'hadrianmemoirs1951', name: 'Marguerite Yourcenar' }
-    for (const pw of ['marguerite.yourcenar@example.org', 'Marguerite.Yourcenar', 'HadrianMemoirs1951', 'margueriteyourcenar']) {
-      assert.match(checkPassword(pw, limits, context)?.message ?? 'accepted', /email address, username or name/, pw)
+    const context = {
+      email: 'marguerite.yourcenar@example.org',
+      username: 'hadrianmemoirs1951',
+      name: 'Marguerite Yourcenar',
+    }
+    for (const pw of [
+      'marguerite.yourcenar@example.org',
+      'Marguerite.Yourcenar',
+      'HadrianMemoirs1951',
+      'margueriteyourcenar',
+    ]) {
+      assert.match(
+        checkPassword(pw, limits, context)?.message ?? 'accepted',
+        /email address, username or name/,
+        pw,
+      )
     }
   })
 

@@ -29,7 +29,10 @@ describe('core: refresh rotation', () => {
     assert.notEqual(next.refreshToken, tokens.refreshToken)
     assert.equal(next.session.id, tokens.session.id)
     assert.equal(next.sessionToken, null)
-    assert.equal((await core.auth.authenticate({ kind: 'bearer', token: next.accessToken })).session.id, tokens.session.id)
+    assert.equal(
+      (await core.auth.authenticate({ kind: 'bearer', token: next.accessToken })).session.id,
+      tokens.session.id,
+    )
     const stored = await core.store.refreshTokens.findByHash(new Uint8Array(32))
     assert.equal(stored, null)
   })
@@ -37,10 +40,15 @@ describe('core: refresh rotation', () => {
   it('gives concurrent presentations inside the grace window the same successor', async () => {
     core = await makeCore()
     const tokens = await login(core)
-    const results = await Promise.all(Array.from({ length: 5 }, () => core.auth.refresh(tokens.refreshToken, req)))
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => core.auth.refresh(tokens.refreshToken, req)),
+    )
     assert.equal(new Set(results.map((r) => r.refreshToken)).size, 1)
     core.clock.advance(5)
-    assert.equal((await core.auth.refresh(tokens.refreshToken, req)).refreshToken, results[0]?.refreshToken)
+    assert.equal(
+      (await core.auth.refresh(tokens.refreshToken, req)).refreshToken,
+      results[0]?.refreshToken,
+    )
     assert.equal(await code(core.auth.refresh(results[0]?.refreshToken ?? '', req)), 'ok')
   })
 
@@ -51,8 +59,14 @@ describe('core: refresh rotation', () => {
     core.clock.advance(11)
     assert.equal(await code(core.auth.refresh(tokens.refreshToken, req)), 'invalid_refresh_token')
     assert.equal(await code(core.auth.refresh(next.refreshToken, req)), 'invalid_refresh_token')
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: next.accessToken })), 'session_revoked')
-    assert.equal(await code(core.auth.authenticate({ kind: 'cookie', token: tokens.sessionToken ?? '' })), 'session_revoked')
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: next.accessToken })),
+      'session_revoked',
+    )
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'cookie', token: tokens.sessionToken ?? '' })),
+      'session_revoked',
+    )
     const events = await core.store.audit.query({ type: 'token.reuse_detected', limit: 5 })
     assert.equal(events.items.length, 1)
   })

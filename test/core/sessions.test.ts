@@ -40,23 +40,40 @@ describe('core: sessions and revocation', () => {
     core = await makeCore()
     const tokens = await signUpAndIn(core)
     const [id] = (tokens.sessionToken ?? '').split('.')
-    assert.equal(await code(core.auth.authenticate({ kind: 'cookie', token: `${id}.forged-secret` })), 'not_authenticated')
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'cookie', token: `${id}.forged-secret` })),
+      'not_authenticated',
+    )
     core.clock.advance(901)
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: tokens.accessToken })), 'token_expired')
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: tokens.accessToken })),
+      'token_expired',
+    )
   })
 
   it('single policy: a new login ends the other sessions', async () => {
     core = await makeCore()
     const first = await signUpAndIn(core)
     await core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: first.accessToken })), 'session_revoked')
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: first.accessToken })),
+      'session_revoked',
+    )
   })
 
   it('single policy holds under concurrent logins: exactly one session survives', async () => {
     core = await makeCore({ rateLimit: false })
     await core.auth.register({ email: 'ada@example.com', password: strongPassword }, req)
-    const logins = await Promise.all(Array.from({ length: 8 }, () => core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)))
-    const alive = await Promise.all(logins.map((l) => code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(l).accessToken }))))
+    const logins = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        core.auth.login({ email: 'ada@example.com', password: strongPassword }, req),
+      ),
+    )
+    const alive = await Promise.all(
+      logins.map((l) =>
+        code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(l).accessToken })),
+      ),
+    )
     assert.equal(alive.filter((c) => c === 'ok').length, 1)
   })
 
@@ -67,13 +84,26 @@ describe('core: sessions and revocation', () => {
     const b = await core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)
     core.clock.advance(1)
     const c = await core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: a.accessToken })), 'session_revoked')
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(b).accessToken })), 'ok')
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(c).accessToken })), 'ok')
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: a.accessToken })),
+      'session_revoked',
+    )
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(b).accessToken })),
+      'ok',
+    )
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(c).accessToken })),
+      'ok',
+    )
   })
 
   it('enforces the idle timeout and the absolute limit server-side', async () => {
-    core = await makeCore({ sessionIdleTimeoutSeconds: 3600, sessionMaxAgeSeconds: 3 * 3600, accessTokenTtlSeconds: 60 })
+    core = await makeCore({
+      sessionIdleTimeoutSeconds: 3600,
+      sessionMaxAgeSeconds: 3 * 3600,
+      accessTokenTtlSeconds: 60,
+    })
     const tokens = await signUpAndIn(core)
     const cookie = { kind: 'cookie', token: tokens.sessionToken ?? '' } as const
     core.clock.advance(3601)
@@ -98,21 +128,54 @@ describe('core: sessions and revocation', () => {
     const a = await signUpAndIn(core)
     const b = await core.auth.login({ email: 'ada@example.com', password: strongPassword }, req)
     const principal = await core.auth.authenticate({ kind: 'bearer', token: a.accessToken })
-    assert.equal(await code(core.auth.changePassword(principal, { currentPassword: 'not-the-password-at-all', newPassword: 'another-strong-passphrase' }, req)), 'invalid_credentials')
-    await core.auth.changePassword(principal, { currentPassword: strongPassword, newPassword: 'another-strong-passphrase' }, req)
+    assert.equal(
+      await code(
+        core.auth.changePassword(
+          principal,
+          { currentPassword: 'not-the-password-at-all', newPassword: 'another-strong-passphrase' },
+          req,
+        ),
+      ),
+      'invalid_credentials',
+    )
+    await core.auth.changePassword(
+      principal,
+      { currentPassword: strongPassword, newPassword: 'another-strong-passphrase' },
+      req,
+    )
     assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: a.accessToken })), 'ok')
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(b).accessToken })), 'session_revoked')
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: tokensOf(b).accessToken })),
+      'session_revoked',
+    )
   })
 
   it('disabling an account ends its sessions at once; a role change too', async () => {
     core = await makeCore({ sessionPolicy: { kind: 'multiple', max: null } })
-    const admin = await core.auth.createUser({ email: 'root@example.com', password: strongPassword, role: 'admin' }, req)
+    const admin = await core.auth.createUser(
+      { email: 'root@example.com', password: strongPassword, role: 'admin' },
+      req,
+    )
     const adminTokens = await core.auth.login({ email: admin.email, password: strongPassword }, req)
-    const adminPrincipal = await core.auth.authenticate({ kind: 'bearer', token: tokensOf(adminTokens).accessToken })
+    const adminPrincipal = await core.auth.authenticate({
+      kind: 'bearer',
+      token: tokensOf(adminTokens).accessToken,
+    })
     const user = await signUpAndIn(core, 'user@example.com')
     await core.auth.updateUser(adminPrincipal, user.user.id, { disabled: true }, req)
-    assert.equal(await code(core.auth.authenticate({ kind: 'bearer', token: user.accessToken })), 'session_revoked')
+    assert.equal(
+      await code(core.auth.authenticate({ kind: 'bearer', token: user.accessToken })),
+      'session_revoked',
+    )
     const userPrincipal = adminPrincipal // any non-admin attempt is refused in core
-    assert.equal(await code(core.auth.listUsers({ ...userPrincipal, user: { ...userPrincipal.user, role: 'user' } }, {})), 'forbidden')
+    assert.equal(
+      await code(
+        core.auth.listUsers(
+          { ...userPrincipal, user: { ...userPrincipal.user, role: 'user' } },
+          {},
+        ),
+      ),
+      'forbidden',
+    )
   })
 })

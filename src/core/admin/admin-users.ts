@@ -45,8 +45,10 @@ export async function updateUser(
   const before = await getUser(ctx, userId)
   const changes: { -readonly [K in keyof UserPatch]: UserPatch[K] } = {}
   if (patch.role !== undefined && patch.role !== before.role) changes.role = patch.role
-  if (patch.disabled !== undefined && patch.disabled !== before.disabled) changes.disabled = patch.disabled
-  if (patch.emailVerified !== undefined && patch.emailVerified !== before.emailVerified) changes.emailVerified = patch.emailVerified
+  if (patch.disabled !== undefined && patch.disabled !== before.disabled)
+    changes.disabled = patch.disabled
+  if (patch.emailVerified !== undefined && patch.emailVerified !== before.emailVerified)
+    changes.emailVerified = patch.emailVerified
   // An admin can only turn 2FA off (a lost device); the factor and recovery codes go with it.
   const resetMfa = patch.mfaEnabled === false && before.mfaEnabled
   if (Object.keys(changes).length === 0 && !resetMfa) return before
@@ -56,11 +58,18 @@ export async function updateUser(
     const user = await tx.users.update(userId, changes, now)
     if (user === null) throw new AuthError('not_found', { detail: 'No such user.' })
     let revoked: string[] = []
-    if (changes.disabled === true) revoked = await tx.sessions.revokeAllForUser(userId, 'account_disabled', now)
+    if (changes.disabled === true)
+      revoked = await tx.sessions.revokeAllForUser(userId, 'account_disabled', now)
     // A reset 2FA ends the sessions too: whoever asked for it signs in afresh (SEC-SESS-03).
-    else if (changes.role !== undefined || resetMfa) revoked = await tx.sessions.revokeAllForUser(userId, 'admin', now)
+    else if (changes.role !== undefined || resetMfa)
+      revoked = await tx.sessions.revokeAllForUser(userId, 'admin', now)
     if (resetMfa) {
-      await record({ type: 'mfa.disabled', userId, actorId, data: { factor: 'totp', method: 'admin_reset' } })
+      await record({
+        type: 'mfa.disabled',
+        userId,
+        actorId,
+        data: { factor: 'totp', method: 'admin_reset' },
+      })
     }
     await record({
       type: 'admin.user_updated',
@@ -78,16 +87,29 @@ export async function updateUser(
   })
 }
 
-export async function revokeUserSessions(ctx: CoreContext, actorId: string, userId: string, req: RequestContext): Promise<void> {
+export async function revokeUserSessions(
+  ctx: CoreContext,
+  actorId: string,
+  userId: string,
+  req: RequestContext,
+): Promise<void> {
   await getUser(ctx, userId)
   await ctx.audit.transaction(req, async (tx, record) => {
     const revoked = await tx.sessions.revokeAllForUser(userId, 'admin', ctx.clock.now())
-    await record({ type: 'admin.sessions_revoked', userId, actorId, data: { sessions_revoked: revoked.length } })
+    await record({
+      type: 'admin.sessions_revoked',
+      userId,
+      actorId,
+      data: { sessions_revoked: revoked.length },
+    })
   })
 }
 
 /** CLI path: find by id or by email. */
-export async function findUserByEmailOrId(ctx: CoreContext, emailOrId: string): Promise<User | null> {
+export async function findUserByEmailOrId(
+  ctx: CoreContext,
+  emailOrId: string,
+): Promise<User | null> {
   if (emailOrId.includes('@')) {
     const account = await ctx.store.users.findByEmailWithPassword(emailOrId.trim().toLowerCase())
     if (account === null) return null
@@ -97,7 +119,12 @@ export async function findUserByEmailOrId(ctx: CoreContext, emailOrId: string): 
   return ctx.store.users.findById(emailOrId)
 }
 
-export async function setRole(ctx: CoreContext, emailOrId: string, role: Role, req: RequestContext): Promise<User> {
+export async function setRole(
+  ctx: CoreContext,
+  emailOrId: string,
+  role: Role,
+  req: RequestContext,
+): Promise<User> {
   const user = await findUserByEmailOrId(ctx, emailOrId)
   if (user === null) throw new AuthError('not_found', { detail: `No user ${emailOrId}.` })
   return updateUser(ctx, null, user.id, { role }, req)

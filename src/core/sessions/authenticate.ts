@@ -2,7 +2,12 @@ import type { Credential, Principal } from '../auth-api.js'
 import type { CoreContext } from '../context.js'
 import { AuthError } from '../errors.js'
 import { verifyAccessTokenCached } from '../tokens/verified-token-cache.js'
-import { isSessionSecretValid, parseSessionToken, sessionState, TOUCH_INTERVAL_MS } from './session.js'
+import {
+  isSessionSecretValid,
+  parseSessionToken,
+  sessionState,
+  TOUCH_INTERVAL_MS,
+} from './session.js'
 import { findSessionWithUser } from './session-cache.js'
 
 function notAuthenticated(): AuthError {
@@ -14,15 +19,26 @@ function notAuthenticated(): AuthError {
  * up on every request, so logout, revocation and disabling take effect at once even while the
  * token has not expired (SEC-JWT-04). One indexed lookup (session joined to user).
  */
-export async function authenticateCredential(ctx: CoreContext, credential: Credential): Promise<Principal> {
+export async function authenticateCredential(
+  ctx: CoreContext,
+  credential: Credential,
+): Promise<Principal> {
   const now = ctx.clock.now()
   let sessionId: string
   let userId: string | null = null
   let secret: string | null = null
   if (credential.kind === 'bearer') {
-    const verdict = verifyAccessTokenCached(ctx.keys, { issuer: ctx.settings.issuer, audience: ctx.settings.audience }, credential.token, now)
+    const verdict = verifyAccessTokenCached(
+      ctx.keys,
+      { issuer: ctx.settings.issuer, audience: ctx.settings.audience },
+      credential.token,
+      now,
+    )
     if (!verdict.ok) {
-      if (verdict.reason === 'expired') throw new AuthError('token_expired', { detail: 'The access token has expired; refresh it.' })
+      if (verdict.reason === 'expired')
+        throw new AuthError('token_expired', {
+          detail: 'The access token has expired; refresh it.',
+        })
       throw notAuthenticated()
     }
     sessionId = verdict.claims.sid

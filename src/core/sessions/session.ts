@@ -54,11 +54,17 @@ export function isSessionSecretValid(session: Session, secret: string): boolean 
 export type SessionState = 'active' | 'revoked' | 'expired' | 'user_disabled'
 
 /** Idle and absolute limits are both enforced here, on every request (ASVS V7.3). */
-export function sessionState(session: Session, user: User, settings: AuthSettings, now: Date): SessionState {
+export function sessionState(
+  session: Session,
+  user: User,
+  settings: AuthSettings,
+  now: Date,
+): SessionState {
   if (session.revokedAt !== null) return 'revoked'
   if (user.disabled) return 'user_disabled'
   if (session.expiresAt.getTime() <= now.getTime()) return 'expired'
-  if (session.lastSeenAt.getTime() + settings.sessionIdleTimeoutSeconds * 1000 <= now.getTime()) return 'expired'
+  if (session.lastSeenAt.getTime() + settings.sessionIdleTimeoutSeconds * 1000 <= now.getTime())
+    return 'expired'
   return 'active'
 }
 

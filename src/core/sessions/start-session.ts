@@ -17,7 +17,10 @@ export async function signAccessToken(
   session: Session,
   now: Date,
 ): Promise<{ accessToken: string; expiresIn: number }> {
-  const expiresAt = minDate(new Date(now.getTime() + ctx.settings.accessTokenTtlSeconds * 1000), session.expiresAt)
+  const expiresAt = minDate(
+    new Date(now.getTime() + ctx.settings.accessTokenTtlSeconds * 1000),
+    session.expiresAt,
+  )
   const accessToken = await issueAccessToken(
     ctx.keys,
     { issuer: ctx.settings.issuer, audience: ctx.settings.audience },
@@ -25,7 +28,10 @@ export async function signAccessToken(
     now,
     expiresAt,
   )
-  return { accessToken, expiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) }
+  return {
+    accessToken,
+    expiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
+  }
 }
 
 /**
@@ -49,10 +55,18 @@ export async function startSession(
       tokenHash: hashToken(refreshToken),
       sessionId: created.id,
       createdAt: now,
-      expiresAt: minDate(new Date(now.getTime() + ctx.settings.refreshTokenTtlSeconds * 1000), created.expiresAt),
+      expiresAt: minDate(
+        new Date(now.getTime() + ctx.settings.refreshTokenTtlSeconds * 1000),
+        created.expiresAt,
+      ),
     })
     for (const sessionId of evicted) {
-      await record({ type: 'session.revoked', userId: user.id, sessionId, data: { reason: 'session_policy' } })
+      await record({
+        type: 'session.revoked',
+        userId: user.id,
+        sessionId,
+        data: { reason: 'session_policy' },
+      })
     }
     await record({ type: event, userId: user.id, sessionId: created.id, data: eventData })
     return created

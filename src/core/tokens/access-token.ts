@@ -78,7 +78,8 @@ export function verifyAccessToken(
   if (parts.length !== 3) return invalid
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts
   const header = decodeSegment(headerPart)
-  if (header === null || header['alg'] !== ALLOWED_ALGORITHM || header['typ'] !== ACCESS_TOKEN_TYPE) return invalid
+  if (header === null || header['alg'] !== ALLOWED_ALGORITHM || header['typ'] !== ACCESS_TOKEN_TYPE)
+    return invalid
   if (header['crit'] !== undefined || typeof header['kid'] !== 'string') return invalid
   const key = ring.byKid.get(header['kid'])
   if (key === undefined) return invalid

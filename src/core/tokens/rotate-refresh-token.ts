@@ -8,7 +8,9 @@ import type { RequestContext } from '../types.js'
 import { deriveSuccessorToken } from './refresh-token.js'
 
 function invalidRefreshToken(): AuthError {
-  return new AuthError('invalid_refresh_token', { detail: 'The refresh token is not valid; sign in again.' })
+  return new AuthError('invalid_refresh_token', {
+    detail: 'The refresh token is not valid; sign in again.',
+  })
 }
 
 /**
@@ -16,7 +18,11 @@ function invalidRefreshToken(): AuthError {
  * stores its successor; presentations inside REFRESH_REUSE_GRACE get that same successor; a later
  * one is treated as theft and ends the whole session, cookie and JWTs included (SEC-RT-02).
  */
-export async function rotateRefreshToken(ctx: CoreContext, presented: string, req: RequestContext): Promise<IssuedTokens> {
+export async function rotateRefreshToken(
+  ctx: CoreContext,
+  presented: string,
+  req: RequestContext,
+): Promise<IssuedTokens> {
   if (presented.length === 0 || presented.length > 200) throw invalidRefreshToken()
   const now = ctx.clock.now()
   const presentedHash = hashToken(presented)
@@ -51,10 +57,18 @@ export async function rotateRefreshToken(ctx: CoreContext, presented: string, re
     await ctx.audit.transaction(req, async (tx, record) => {
       await record({ type: 'token.reuse_detected', userId: user.id, sessionId: session.id })
       if (await tx.sessions.revoke(session.id, 'refresh_reuse', now)) {
-        await record({ type: 'session.revoked', userId: user.id, sessionId: session.id, data: { reason: 'refresh_reuse' } })
+        await record({
+          type: 'session.revoked',
+          userId: user.id,
+          sessionId: session.id,
+          data: { reason: 'refresh_reuse' },
+        })
       }
     })
-    ctx.logger.warn({ userId: user.id, sessionId: session.id }, 'refresh token reuse: session revoked')
+    ctx.logger.warn(
+      { userId: user.id, sessionId: session.id },
+      'refresh token reuse: session revoked',
+    )
     throw invalidRefreshToken()
   }
   const { accessToken, expiresIn } = await signAccessToken(ctx, session, now)

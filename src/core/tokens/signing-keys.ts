@@ -64,7 +64,11 @@ export async function addSigningKey(
  * (so every node signs and verifies alike) with the private half sealed by the instance secret.
  * Ed25519: small, fast, and there is no algorithm choice to confuse (RFC 8725 §3.1).
  */
-export async function loadSigningKeys(keys: KeyStore, secret: Uint8Array, now: Date): Promise<SigningKeyRing> {
+export async function loadSigningKeys(
+  keys: KeyStore,
+  secret: Uint8Array,
+  now: Date,
+): Promise<SigningKeyRing> {
   let stored = await keys.listSigningKeys()
   if (stored.length === 0) {
     await addSigningKey(keys, secret, now)
@@ -72,10 +76,18 @@ export async function loadSigningKeys(keys: KeyStore, secret: Uint8Array, now: D
   }
   const ring = stored
     .map((row): SigningKey => {
-      const privateJwk: unknown = JSON.parse(decryptString(encryptionKey(secret), row.privateJwkEncrypted))
+      const privateJwk: unknown = JSON.parse(
+        decryptString(encryptionKey(secret), row.privateJwkEncrypted),
+      )
       const privateKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }) // our own sealed JWK
       const publicJwk = JSON.parse(row.publicJwk) as Record<string, unknown> // written by us above
-      return { kid: row.kid, privateKey, publicKey: createPublicKey(privateKey), publicJwk, createdAt: row.createdAt }
+      return {
+        kid: row.kid,
+        privateKey,
+        publicKey: createPublicKey(privateKey),
+        publicJwk,
+        createdAt: row.createdAt,
+      }
     })
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
   const current = ring[0]

@@ -7,7 +7,12 @@ import { checkName, checkProfile } from './profile.js'
 import { checkUsername, normalizeUsername, usernameKey } from './username.js'
 
 /** Only name, username and custom profile fields are the user's to write (SEC-AUTHZ-03). */
-export async function updateProfile(ctx: CoreContext, principal: Principal, input: ProfilePatchInput, req: RequestContext): Promise<User> {
+export async function updateProfile(
+  ctx: CoreContext,
+  principal: Principal,
+  input: ProfilePatchInput,
+  req: RequestContext,
+): Promise<User> {
   const errors: FieldError[] = []
   const patch: { -readonly [K in keyof UserPatch]: UserPatch[K] } = {}
   if (input.name !== undefined) {
@@ -32,18 +37,34 @@ export async function updateProfile(ctx: CoreContext, principal: Principal, inpu
   return ctx.audit.transaction(req, async (tx, record) => {
     const user = await tx.users.update(principal.user.id, patch, ctx.clock.now())
     if (user === null) throw new AuthError('not_found', { detail: 'The account no longer exists.' })
-    await record({ type: 'user.updated', userId: user.id, actorId: user.id, sessionId: principal.session.id, data: { fields: Object.keys(input).filter((k) => k !== 'profile' || input.profile !== undefined).join(',') } })
+    await record({
+      type: 'user.updated',
+      userId: user.id,
+      actorId: user.id,
+      sessionId: principal.session.id,
+      data: {
+        fields: Object.keys(input)
+          .filter((k) => k !== 'profile' || input.profile !== undefined)
+          .join(','),
+      },
+    })
     return user
   })
 }
 
 /** SEC-PWD-06: the current password is required, and every other session ends. */
-export async function changePassword(ctx: CoreContext, principal: Principal, input: PasswordChangeInput, req: RequestContext): Promise<void> {
+export async function changePassword(
+  ctx: CoreContext,
+  principal: Principal,
+  input: PasswordChangeInput,
+  req: RequestContext,
+): Promise<void> {
   const account = await ctx.store.users.findByIdWithPassword(principal.user.id)
   if (account === null) throw new AuthError('not_authenticated')
-  const verdict = account.passwordHash === null
-    ? (await ctx.hasher.verifyDummy(input.currentPassword), { valid: false })
-    : await ctx.hasher.verify(account.passwordHash, input.currentPassword)
+  const verdict =
+    account.passwordHash === null
+      ? (await ctx.hasher.verifyDummy(input.currentPassword), { valid: false })
+      : await ctx.hasher.verify(account.passwordHash, input.currentPassword)
   if (!verdict.valid) {
     throw new AuthError('invalid_credentials', { detail: 'The current password is not right.' })
   }
@@ -54,26 +75,58 @@ export async function changePassword(ctx: CoreContext, principal: Principal, inp
   const now = ctx.clock.now()
   await ctx.audit.transaction(req, async (tx, record) => {
     await tx.users.update(account.id, { passwordHash }, now)
-    const revoked = await tx.sessions.revokeAllForUser(account.id, 'password_changed', now, principal.session.id)
+    const revoked = await tx.sessions.revokeAllForUser(
+      account.id,
+      'password_changed',
+      now,
+      principal.session.id,
+    )
     // SEC-RESET-02: a reset link mailed before the change must not undo it.
     await tx.oneTimeTokens.voidForUser(account.id, 'password_reset', now)
-    await record({ type: 'password.changed', userId: account.id, actorId: account.id, sessionId: principal.session.id, data: { sessions_revoked: revoked.length } })
+    await record({
+      type: 'password.changed',
+      userId: account.id,
+      actorId: account.id,
+      sessionId: principal.session.id,
+      data: { sessions_revoked: revoked.length },
+    })
   })
   // SEC-PWD-06: the owner hears of it, in case it was not them.
   ctx.mail.enqueue({ kind: 'password_changed', to: account.email, at: now })
 }
 
-export async function logout(ctx: CoreContext, principal: Principal, req: RequestContext): Promise<void> {
+export async function logout(
+  ctx: CoreContext,
+  principal: Principal,
+  req: RequestContext,
+): Promise<void> {
   await ctx.audit.transaction(req, async (tx, record) => {
     await tx.sessions.revoke(principal.session.id, 'logout', ctx.clock.now())
-    await record({ type: 'user.logout', userId: principal.user.id, sessionId: principal.session.id })
+    await record({
+      type: 'user.logout',
+      userId: principal.user.id,
+      sessionId: principal.session.id,
+    })
   })
 }
 
-export async function logoutAll(ctx: CoreContext, principal: Principal, req: RequestContext): Promise<void> {
+export async function logoutAll(
+  ctx: CoreContext,
+  principal: Principal,
+  req: RequestContext,
+): Promise<void> {
   await ctx.audit.transaction(req, async (tx, record) => {
-    const revoked = await tx.sessions.revokeAllForUser(principal.user.id, 'logout_all', ctx.clock.now())
-    await record({ type: 'user.logout', userId: principal.user.id, sessionId: principal.session.id, data: { all: true, sessions_revoked: revoked.length } })
+    const revoked = await tx.sessions.revokeAllForUser(
+      principal.user.id,
+      'logout_all',
+      ctx.clock.now(),
+    )
+    await record({
+      type: 'user.logout',
+      userId: principal.user.id,
+      sessionId: principal.session.id,
+      data: { all: true, sessions_revoked: revoked.length },
+    })
   })
 }
 
@@ -83,14 +136,25 @@ export async function listSessions(ctx: CoreContext, principal: Principal): Prom
 }
 
 /** Another user's session id answers 404 like an unknown one: ids are not confirmed (SEC-AUTHZ-02). */
-export async function revokeOwnSession(ctx: CoreContext, principal: Principal, sessionId: string, req: RequestContext): Promise<void> {
+export async function revokeOwnSession(
+  ctx: CoreContext,
+  principal: Principal,
+  sessionId: string,
+  req: RequestContext,
+): Promise<void> {
   const session = await ctx.store.sessions.findById(sessionId)
   if (session === null || session.userId !== principal.user.id || session.revokedAt !== null) {
     throw new AuthError('not_found', { detail: 'No such session.' })
   }
   await ctx.audit.transaction(req, async (tx, record) => {
     if (await tx.sessions.revoke(sessionId, 'user_deleted_session', ctx.clock.now())) {
-      await record({ type: 'session.revoked', userId: principal.user.id, actorId: principal.user.id, sessionId, data: { reason: 'user_deleted_session' } })
+      await record({
+        type: 'session.revoked',
+        userId: principal.user.id,
+        actorId: principal.user.id,
+        sessionId,
+        data: { reason: 'user_deleted_session' },
+      })
     }
   })
 }

@@ -82,7 +82,10 @@ export function checkPassword(
   }
   const lowered = password.toLowerCase()
   if (isCommon(password) || isRepetition(chars)) {
-    return { path, message: 'is too common: it appears in lists of breached or easily guessed passwords' }
+    return {
+      path,
+      message: 'is too common: it appears in lists of breached or easily guessed passwords',
+    }
   }
   if (contextWords(context).includes(lowered)) {
     return { path, message: 'must not be your email address, username or name' }

@@ -35,7 +35,10 @@ export function checkProfile(
   for (const [key, value] of Object.entries(input ?? {})) {
     const field = known.get(key)
     if (field === undefined) {
-      errors.push({ path: `/profile/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: 'is not a known profile field' })
+      errors.push({
+        path: `/profile/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        message: 'is not a known profile field',
+      })
       continue
     }
     const problem = checkValue(field, value)

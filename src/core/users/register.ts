@@ -36,7 +36,11 @@ export function checkNewAccount(ctx: CoreContext, input: NewAccountInput): Check
   if (nameError) errors.push(nameError)
   if (input.importedHash === undefined) {
     const { passwordMinLength: minLength, passwordMaxLength: maxLength } = ctx.settings
-    const passwordError = checkPassword(input.password, { minLength, maxLength }, { email, username, name })
+    const passwordError = checkPassword(
+      input.password,
+      { minLength, maxLength },
+      { email, username, name },
+    )
     if (passwordError) errors.push(passwordError)
   }
   const profile = checkProfile(ctx.settings.profileFields, input.profile, null)
@@ -50,7 +54,12 @@ export function checkNewAccount(ctx: CoreContext, input: NewAccountInput): Check
  * sign-up transaction, and sign-ups then run one at a time). A duplicate email or username is
  * reported by the store's unique keys, which also settles concurrent sign-ups.
  */
-export async function createAccount(ctx: CoreContext, input: NewAccountInput, req: RequestContext, actorId: string | null): Promise<User> {
+export async function createAccount(
+  ctx: CoreContext,
+  input: NewAccountInput,
+  req: RequestContext,
+  actorId: string | null,
+): Promise<User> {
   const account = checkNewAccount(ctx, input)
   const passwordHash = input.importedHash ?? (await ctx.hasher.hash(input.password))
   const now = ctx.clock.now()

@@ -16,7 +16,8 @@ export function checkUsername(username: string): FieldError | null {
   if (!USERNAME_SHAPE.test(username)) {
     return {
       path: '/username',
-      message: 'must be 2-32 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+      message:
+        'must be 2-32 letters, digits, dots, dashes or underscores, starting with a letter or digit',
     }
   }
   return null

@@ -19,7 +19,8 @@ function assertScalarParameters(query: CompiledQuery): void {
   for (const value of query.parameters) {
     const kind = typeof value
     // PostgreSQL refuses NUL in text with an error; refuse it on every backend alike, as bad input.
-    if (kind === 'string' && (value as string).includes('\u0000')) { // typeof checked on the line above
+    if (kind === 'string' && (value as string).includes('\u0000')) {
+      // typeof checked on the line above
       throw new AuthError('validation_failed', { detail: 'Text must not contain NUL characters.' })
     }
     if (value === null || kind === 'string' || kind === 'number' || kind === 'bigint') continue
