@@ -1,8 +1,11 @@
-// The whole journey in real Chromium against the listening server: register, log in, /secure,
-// edit the profile, log out, log in again; an admin disables the user, whose open page is then
-// thrown out at the next click. Every page gets a screenshot and an axe-core check.
+// The whole journey in real Chromium against the listening server (issue 5): register, verify
+// the address from the dev outbox, log in, /secure, edit the profile, turn on 2FA from the secret
+// shown beside the QR code, log out, log in again with a code; an admin disables the user, whose
+// open page is then thrown out at the next click. Every page gets a screenshot and an axe-core
+// check.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { Secret, TOTP } from 'otpauth'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { newAccount } from '../helpers/app.ts'
 import {
@@ -36,6 +39,7 @@ describe('browser: the full journey', { skip }, () => {
   let user: Page
   const account = newAccount({ name: 'Ada Lovelace' })
   const adminAccount = newAccount({ name: 'Admin Person' })
+  let totp: TOTP
 
   before(async () => {
     live = await startLiveServer()
@@ -72,6 +76,29 @@ describe('browser: the full journey', { skip }, () => {
     await user.getByRole('button', { name: 'Create account' }).click()
     await user.waitForURL('**/login')
     await check(user, '03-login-after-register')
+  })
+
+  it('verifies the address from the link in the dev outbox', async () => {
+    // Delivery runs in the background: the mail reaches the outbox a moment after sign-up.
+    let link: string | null = null
+    for (let attempt = 0; attempt < 50 && link === null; attempt++) {
+      await user.goto('/dev/mail')
+      const anchor = user.locator('a[href*="/verify-email?token="]').first()
+      if ((await anchor.count()) > 0) link = await anchor.getAttribute('href')
+      else await user.waitForTimeout(100)
+    }
+    assert.ok(link, 'the verification mail reached the dev outbox')
+    await check(user, '03a-dev-mail')
+    await user.goto(link)
+    // GET shows a button; only the POST verifies, and the token has left the address bar.
+    assert.doesNotMatch(user.url(), /token=/)
+    const before = await live.server.auth.findUser(account.email)
+    assert.equal(before?.emailVerified, false)
+    await check(user, '03b-verify-email')
+    await user.getByRole('button', { name: 'Confirm email address' }).click()
+    await user.waitForLoadState()
+    const after = await live.server.auth.findUser(account.email)
+    assert.equal(after?.emailVerified, true)
   })
 
   it('sends /secure to the login page, logs in, and comes back to /secure', async () => {
@@ -115,6 +142,24 @@ describe('browser: the full journey', { skip }, () => {
     await check(user, '08-security-settings')
   })
 
+  it('turns on two-factor authentication from the secret shown with the QR code', async () => {
+    await user.getByRole('button', { name: 'Set up two-factor authentication' }).click()
+    await user.waitForURL('**/settings/security/2fa')
+    const secret = (await user.locator('code.mono').first().innerText()).replace(/\s+/g, '')
+    assert.match(secret, /^[A-Z2-7]+=*$/)
+    await user.locator('img[src^="data:image/svg+xml"], svg').first().waitFor()
+    await check(user, '08a-2fa-setup')
+    totp = new TOTP({ secret: Secret.fromBase32(secret) })
+    await user.getByLabel('Code from the app').fill(totp.generate())
+    await user.getByRole('button', { name: 'Turn on two-factor authentication' }).click()
+    const codes = user.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')
+    await codes.first().waitFor()
+    assert.equal(await codes.count(), 10)
+    await check(user, '08b-recovery-codes')
+    await user.getByRole('link', { name: 'I have saved my recovery codes' }).click()
+    await user.waitForURL('**/settings/security')
+  })
+
   it('logs out with the POST button and logs in again', async () => {
     await user.getByRole('button', { name: 'Sign out' }).first().click()
     await user.waitForURL('**/login')
@@ -125,6 +170,13 @@ describe('browser: the full journey', { skip }, () => {
     await user.getByLabel('Email or username').fill('ada_l')
     await user.getByLabel('Password').fill(account.password)
     await user.getByRole('button', { name: 'Sign in' }).click()
+    // The password alone grants nothing: the second step asks for a code.
+    await user.getByLabel('Verification code').waitFor()
+    await check(user, '09a-login-code')
+    // The code of the next time step (RFC 6238 window of one): the current one was spent on
+    // enabling, and a code is never accepted twice.
+    await user.getByLabel('Verification code').fill(totp.generate({ timestamp: Date.now() + 30_000 }))
+    await user.getByRole('button', { name: 'Verify' }).click()
     await user.waitForURL('**/secure')
     await user.goto('/profile')
   })
