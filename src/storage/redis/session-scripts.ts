@@ -1,5 +1,7 @@
 // The session cache's Redis side, one atomic script per operation. Layout (prefix `latchkey:`):
-//   latchkey:sc:epoch               counter, +1 on every invalidation (the fill fence)
+//   latchkey:sc:epoch               counter, +1 on every invalidation (the fill fence); it lives a
+//                                   day after the last one: a fill whose ticket outlived a reset
+//                                   sees a different value and is dropped, as it should be
 //   latchkey:sc:v1:s:<session id>   hash { d: entry JSON, seen: lastSeenAt ms }, with a TTL
 //   latchkey:sc:v1:u:<user id>      set of that user's cached session ids, with a TTL
 //   latchkey:sc:invalidate          pub/sub channel: {"s": [session ids], "u": [user ids]}
@@ -44,6 +46,7 @@ return 0
  */
 export const INVALIDATE = defineScript(`
 redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], 86400000)
 local sessionPrefix, userPrefix = ARGV[1], ARGV[2]
 local sessionCount = tonumber(ARGV[5])
 for i = 6, 5 + sessionCount do
