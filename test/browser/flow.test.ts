@@ -175,7 +175,9 @@ describe('browser: the full journey', { skip }, () => {
     await check(user, '09a-login-code')
     // The code of the next time step (RFC 6238 window of one): the current one was spent on
     // enabling, and a code is never accepted twice.
-    await user.getByLabel('Verification code').fill(totp.generate({ timestamp: Date.now() + 30_000 }))
+    await user
+      .getByLabel('Verification code')
+      .fill(totp.generate({ timestamp: Date.now() + 30_000 }))
     await user.getByRole('button', { name: 'Verify' }).click()
     await user.waitForURL('**/secure')
     await user.goto('/profile')
