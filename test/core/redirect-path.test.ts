@@ -1,7 +1,7 @@
-// SEC-REDIR-01 through OAuth: core's copy of the `next` rule answers exactly as the pages' one.
+// SEC-REDIR-01: the one `next` rule, as core (social login) and the page routes use it.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { sameSitePath } from '../../src/core/oauth/next-path.ts'
+import { sameSitePath } from '../../src/core/redirect-path.ts'
 import { safeNextPath } from '../../src/pages/next-path.ts'
 
 const CASES: [string, string][] = [
