@@ -1,10 +1,8 @@
 import type { ImportUserInput } from '../auth-api.js'
 import type { CoreContext } from '../context.js'
 import { validationFailed } from '../errors.js'
-import { generateId } from '../../crypto/random.js'
 import type { RequestContext } from '../types.js'
-import { usernameKey } from './username.js'
-import { checkNewAccount } from './register.js'
+import { checkNewAccount, insertAccount } from './register.js'
 import { IMPORTABLE_HASH } from './import-user.js'
 
 /**
@@ -34,23 +32,13 @@ export async function importUsersBatch(
   })
   return ctx.audit.transaction(req, async (tx, record) => {
     for (const { input, passwordHash, account } of accounts) {
-      const user = await tx.users.create({
-        id: generateId(),
-        email: account.email,
-        username: account.username,
-        usernameKey: account.username === null ? null : usernameKey(account.username),
-        name: account.name,
-        role: input.role ?? 'user',
-        emailVerified: input.emailVerified ?? false,
+      await insertAccount(tx, record, {
+        account,
+        input,
         passwordHash,
-        profile: account.profile,
-        createdAt: now,
-      })
-      await record({
-        type: 'user.imported',
-        userId: user.id,
+        now,
         actorId: null,
-        data: { role: user.role },
+        event: 'user.imported',
       })
     }
     return accounts.length

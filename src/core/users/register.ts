@@ -1,6 +1,8 @@
 import { generateId } from '../../crypto/random.js'
-import type { RegisterInput } from '../auth-api.js'
+import type { ImportUserInput, RegisterInput } from '../auth-api.js'
+import type { RecordAuditEvent } from '../audit/audit.js'
 import type { CoreContext } from '../context.js'
+import type { StoreTx } from '../ports.js'
 import { validationFailed, type FieldError } from '../errors.js'
 import type { RequestContext, Role, User } from '../types.js'
 import { checkEmail, normalizeEmail } from './email.js'
@@ -63,25 +65,49 @@ export async function createAccount(
   const account = checkNewAccount(ctx, input)
   const passwordHash = input.importedHash ?? (await ctx.hasher.hash(input.password))
   const now = ctx.clock.now()
-  return ctx.audit.transaction(req, async (tx, record) => {
-    const user = await tx.users.create({
-      id: generateId(),
-      email: account.email,
-      username: account.username,
-      usernameKey: account.username === null ? null : usernameKey(account.username),
-      name: account.name,
-      role: input.role ?? 'user',
-      emailVerified: input.emailVerified ?? false,
+  return ctx.audit.transaction(req, (tx, record) =>
+    insertAccount(tx, record, {
+      account,
+      input,
       passwordHash,
-      profile: account.profile,
-      createdAt: now,
-    })
-    await record({
-      type: input.importedHash === undefined ? 'user.registered' : 'user.imported',
-      userId: user.id,
+      now,
       actorId,
-      data: { role: user.role },
-    })
-    return user
+      event: input.importedHash === undefined ? 'user.registered' : 'user.imported',
+    }),
+  )
+}
+
+/** Writes one checked account and the event that records it, inside the caller's transaction. */
+export async function insertAccount(
+  tx: StoreTx,
+  record: RecordAuditEvent,
+  row: {
+    readonly account: CheckedAccount
+    readonly input: NewAccountInput | ImportUserInput
+    readonly passwordHash: string
+    readonly now: Date
+    readonly actorId: string | null
+    readonly event: 'user.registered' | 'user.imported'
+  },
+): Promise<User> {
+  const { account, input } = row
+  const user = await tx.users.create({
+    id: generateId(),
+    email: account.email,
+    username: account.username,
+    usernameKey: account.username === null ? null : usernameKey(account.username),
+    name: account.name,
+    role: input.role ?? 'user',
+    emailVerified: input.emailVerified ?? false,
+    passwordHash: row.passwordHash,
+    profile: account.profile,
+    createdAt: row.now,
   })
+  await record({
+    type: row.event,
+    userId: user.id,
+    actorId: row.actorId,
+    data: { role: user.role },
+  })
+  return user
 }
