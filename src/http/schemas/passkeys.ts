@@ -112,7 +112,9 @@ export const AuthenticationCredential = Type.Object(
       {
         clientDataJSON: Base64URL(4096),
         authenticatorData: Base64URL(65536),
-        signature: Base64URL(1024),
+        // ML-DSA (post-quantum) signatures run to 4.6 KB (6.2k base64url characters); Chromium's
+        // authenticator uses ML-DSA-44 where the server offers it (Node 24's WebCrypto does).
+        signature: Base64URL(8192),
         userHandle: Type.Optional(
           Type.String({ maxLength: 128, pattern: '^[A-Za-z0-9_-]*={0,2}$' }),
         ),
