@@ -10,22 +10,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { newAccount } from '../helpers/app.ts'
 import {
   chromiumSkipReason,
-  describeViolations,
   launchChromium,
-  screenshot,
-  seriousA11yViolations,
   startLiveServer,
   type LiveServer,
+  checkPage as check,
 } from './harness.ts'
 
 const skip = chromiumSkipReason()
-
-/** Screenshot, then no serious or critical accessibility violations. */
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name)
-  const violations = await seriousA11yViolations(page)
-  assert.equal(violations.length, 0, `${name}:\n${describeViolations(violations)}`)
-}
 
 function path(page: Page): string {
   const url = new URL(page.url())

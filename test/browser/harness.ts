@@ -106,3 +106,10 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
     )
     .join('\n')
 }
+
+/** Screenshot, then no serious or critical accessibility violations on the page. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await screenshot(page, name)
+  const violations = await seriousA11yViolations(page)
+  if (violations.length > 0) throw new Error(`${name}:\n${describeViolations(violations)}`)
+}

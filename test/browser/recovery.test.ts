@@ -8,21 +8,13 @@ import type { Browser, Page } from 'playwright-core'
 import { newAccount } from '../helpers/app.ts'
 import {
   chromiumSkipReason,
-  describeViolations,
   launchChromium,
-  screenshot,
-  seriousA11yViolations,
   startLiveServer,
   type LiveServer,
+  checkPage as check,
 } from './harness.ts'
 
 const skip = chromiumSkipReason()
-
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name)
-  const violations = await seriousA11yViolations(page)
-  assert.equal(violations.length, 0, `${name}:\n${describeViolations(violations)}`)
-}
 
 /** Opens /dev/mail and follows the newest link to `path` in a mail to `to`. */
 async function followMailLink(page: Page, to: string, path: string): Promise<string> {

@@ -7,21 +7,14 @@ import type { Browser, Page } from 'playwright-core'
 import { reserveIdP, type TestIdP } from '../integration/oidc-provider-fixture.ts'
 import {
   chromiumSkipReason,
-  describeViolations,
   launchChromium,
   screenshot,
-  seriousA11yViolations,
   startLiveServer,
   type LiveServer,
+  checkPage as check,
 } from './harness.ts'
 
 const skip = chromiumSkipReason()
-
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name)
-  const violations = await seriousA11yViolations(page)
-  assert.equal(violations.length, 0, `${name}:\n${describeViolations(violations)}`)
-}
 
 /** The provider's development login form, then its consent form (or its Cancel link). */
 async function passProvider(page: Page, login: string, consent: 'allow' | 'deny'): Promise<void> {
