@@ -31,7 +31,11 @@ describe('verified access-token cache', () => {
     assert.equal(verifyAccessTokenCached(ring, aud, token, now).ok, true)
     const again = verifyAccessTokenCached(ring, aud, token, now)
     assert.ok(again.ok && again.claims.sid === 's1')
-    const tampered = `${token.slice(0, -2)}${token.endsWith('A') ? 'B' : 'A'}A`
+    // Change the signature's first character: it carries six whole bits. (The last characters
+    // carry padding bits a decoder ignores, so editing them can leave the signature as it was.)
+    const signatureStart = token.lastIndexOf('.') + 1
+    const first = token[signatureStart] === 'A' ? 'B' : 'A'
+    const tampered = `${token.slice(0, signatureStart)}${first}${token.slice(signatureStart + 1)}`
     assert.equal(verifyAccessTokenCached(ring, aud, tampered, now).ok, false)
   })
 
