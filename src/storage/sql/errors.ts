@@ -40,6 +40,9 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY_SNAPSHOT',
   'SQLITE_BUSY_TIMEOUT',
   'SQLITE_LOCKED',
+  // the SQLite driver's own fsync of the WAL (wal-sync.ts): the write was not acknowledged
+  'EIO',
+  'ENOSPC',
   // PostgreSQL SQLSTATEs: too many connections, shutting down, statement or lock timeout,
   // deadlock and serialization failure (both safe to retry).
   '53300',

@@ -1,16 +1,9 @@
 import { existsSync, mkdirSync, chmodSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Database, type BetterSqlite3 } from './sqlite-driver.js'
-import {
-  CompiledQuery,
-  SqliteAdapter,
-  SqliteDriver,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type DatabaseConnection,
-  type SqliteDatabase,
-  type SqliteDialectConfig,
-} from 'kysely'
+import { SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
+import { DurableSqliteDriver } from './sqlite-kysely-driver.js'
+import { WalSync } from './wal-sync.js'
 import type { SqlDialect } from './sql-dialect.js'
 
 const BUSY_TIMEOUT_MS = 5_000
@@ -28,16 +21,6 @@ export function parseSqliteURL(url: string): string {
   return path
 }
 
-// Every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a
-// read-then-write transaction can never fail half-way with SQLITE_BUSY when another process
-// (the CLI beside the server) writes. Within one process Kysely's single-connection mutex
-// already runs transactions one at a time.
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
-  }
-}
-
 function openDatabase(file: string): BetterSqlite3.Database {
   const memory = file === ':memory:'
   const isNew = !memory && !existsSync(file)
@@ -47,44 +30,26 @@ function openDatabase(file: string): BetterSqlite3.Database {
   // The -wal and -shm files take the database file's mode, so set it before WAL starts.
   if (isNew) chmodSync(file, 0o600)
   if (!memory) db.pragma('journal_mode = WAL')
-  // FULL: an acknowledged commit is on disk, so it survives kill -9 and power loss alike.
-  db.pragma('synchronous = FULL')
+  // NORMAL: COMMIT does not fsync. The driver fsyncs the WAL itself, off the event loop and shared
+  // by concurrent commits, before any write is acknowledged (wal-sync.ts), so an acknowledged
+  // write still survives kill -9 and power loss alike.
+  db.pragma('synchronous = NORMAL')
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('foreign_keys = ON')
   return db
 }
 
-const STATEMENT_CACHE_SIZE = 256
-
-// Kysely's SQLite driver prepares every query anew; compiling the SQL costs about as much as
-// running it on the hot path (findWithUser), and Kysely emits the same text for each call site.
-function withStatementCache(db: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>()
-  return {
-    close: () => db.close(),
-    prepare(sql: string) {
-      let statement = cache.get(sql)
-      if (statement === undefined) {
-        statement = db.prepare(sql)
-        // `in (?, ?, …)` lists make new texts; a full cache starts over rather than grow.
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear()
-        cache.set(sql, statement)
-      }
-      return statement
-    },
-  }
-}
-
 export function createSqliteDialect(url: string): SqlDialect {
   const file = parseSqliteURL(url)
-  const config: SqliteDialectConfig = {
-    database: async () => withStatementCache(openDatabase(file)),
-  }
   return {
     kind: 'sqlite',
     dialect: {
       createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new ImmediateSqliteDriver(config),
+      createDriver: () =>
+        new DurableSqliteDriver({
+          open: () => openDatabase(file),
+          walSync: file === ':memory:' ? null : new WalSync(file),
+        }),
       createIntrospector: (db) => new SqliteIntrospector(db),
       createQueryCompiler: () => new SqliteQueryCompiler(),
     },

@@ -1,0 +1,157 @@
+// Kysely's SQLite driver, rewritten for two things it cannot do: acknowledge a write only once it
+// is on disk without blocking the event loop on fsync (group commit, wal-sync.ts), and keep
+// prepared statements (Kysely prepares every query anew, which on the hot path cost about as
+// much as running it). One connection, one mutex, as in Kysely's own driver: transactions run
+// one at a time within a process.
+import {
+  CompiledQuery,
+  SelectQueryNode,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely'
+import type { BetterSqlite3 } from './sqlite-driver.js'
+import type { WalSync } from './wal-sync.js'
+
+const STATEMENT_CACHE_SIZE = 256
+
+class SqliteConnection implements DatabaseConnection {
+  readonly #db: BetterSqlite3.Database
+  readonly #statements = new Map<string, BetterSqlite3.Statement>()
+  // A statement that changes the database ran since the last commit point.
+  #wrote = false
+  /** A write has been committed (COMMIT, or a statement outside a transaction) and not synced. */
+  committedUnsynced = false
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db
+  }
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.#prepare(query.sql)
+    const parameters = query.parameters as unknown[] // bound as given; guarded-dialect checked them
+    try {
+      if (statement.reader) {
+        return Promise.resolve({ rows: statement.all(parameters) as R[] })
+      }
+      const { changes, lastInsertRowid } = statement.run(parameters)
+      return Promise.resolve({
+        numAffectedRows: BigInt(changes),
+        insertId: BigInt(lastInsertRowid),
+        rows: [],
+      })
+    } finally {
+      this.#noteWrite(statement, query.sql)
+    }
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(query.query)) {
+      throw new Error('the SQLite driver streams select queries only')
+    }
+    const statement = this.#prepare(query.sql)
+    for (const row of statement.iterate(query.parameters)) {
+      yield { rows: [row as R] }
+    }
+  }
+
+  // `readonly` is false for INSERT/UPDATE/DELETE (RETURNING included) and true for BEGIN and
+  // COMMIT, so a write is noted where it runs and counted as committed once no transaction is
+  // open any more. A ROLLBACK leaves nothing to make durable.
+  #noteWrite(statement: BetterSqlite3.Statement, sql: string): void {
+    if (!statement.readonly) this.#wrote = true
+    if (this.#db.inTransaction) return
+    if (this.#wrote && sql !== 'rollback') this.committedUnsynced = true
+    this.#wrote = false
+  }
+
+  #prepare(sql: string): BetterSqlite3.Statement {
+    let statement = this.#statements.get(sql)
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql)
+      // `in (?, ?, …)` lists make new texts; a full cache starts over rather than grow.
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear()
+      this.#statements.set(sql, statement)
+    }
+    return statement
+  }
+}
+
+class ConnectionMutex {
+  #held: Promise<void> | null = null
+  #release: (() => void) | null = null
+
+  async lock(): Promise<void> {
+    while (this.#held !== null) await this.#held
+    this.#held = new Promise((resolve) => {
+      this.#release = resolve
+    })
+  }
+
+  unlock(): void {
+    const release = this.#release
+    this.#held = null
+    this.#release = null
+    release?.()
+  }
+}
+
+export interface SqliteDriverOptions {
+  readonly open: () => BetterSqlite3.Database
+  /** Null for `:memory:`, which has nothing to make durable. */
+  readonly walSync: WalSync | null
+}
+
+export class DurableSqliteDriver implements Driver {
+  readonly #options: SqliteDriverOptions
+  readonly #mutex = new ConnectionMutex()
+  #db: BetterSqlite3.Database | null = null
+  #connection: SqliteConnection | null = null
+
+  constructor(options: SqliteDriverOptions) {
+    this.#options = options
+  }
+
+  async init(): Promise<void> {
+    this.#db = this.#options.open()
+    this.#connection = new SqliteConnection(this.#db)
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock()
+    if (this.#connection === null) throw new Error('the SQLite driver is not initialised')
+    return this.#connection
+  }
+
+  // BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction can never
+  // fail half-way with SQLITE_BUSY when another process (the CLI beside the server) writes.
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'))
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'))
+  }
+
+  /**
+   * Hands the connection on first, then waits for the fsync that covers this holder's commit:
+   * the next transaction runs meanwhile, and its commit joins the next fsync.
+   */
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const mustSync = connection instanceof SqliteConnection && connection.committedUnsynced
+    if (mustSync) connection.committedUnsynced = false
+    this.#mutex.unlock()
+    if (mustSync && this.#options.walSync !== null) await this.#options.walSync.sync()
+  }
+
+  async destroy(): Promise<void> {
+    await this.#options.walSync?.close()
+    this.#db?.close()
+    this.#db = null
+    this.#connection = null
+  }
+}
