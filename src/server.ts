@@ -76,8 +76,10 @@ const REQUEST_TIMEOUT_MS = 30_000
  * What the nodes of one deployment share beyond the database. With REDIS_URL: limits counted in
  * Redis (SEC-RATE-06) and the session cache with its pub/sub invalidation; while Redis is away
  * each falls back on its own (per-process limits with a warning; the database for sessions),
- * never to "allow". Without it: per-process limits and no session cache, so every check reads
- * the database and several nodes on one database still refuse a revoked session at once.
+ * never to "allow". Without it: per-process limits, and no shared session cache, so every check
+ * reads the database (on SQLite a process's own cache, which sees every other connection's
+ * write: storage/sql/sqlite-session-cache.ts) and several nodes on one database still refuse a
+ * revoked session at once.
  */
 async function openSharedState(
   config: Config,
@@ -117,12 +119,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
         logger.error({ err: error }, 'could not append to AUDIT_LOG_FILE'),
       )
     }
+    // Without Redis, SQLite still offers one in-process (it sees other connections' writes).
+    const cache = sessionCache ?? openedStore.processSessionCache() ?? undefined
     const auth = await createAuth({
       settings: config.auth,
       store: openedStore,
       hasher: openedHasher,
       rateLimiter,
-      ...(sessionCache === undefined ? {} : { sessionCache }),
+      ...(cache === undefined ? {} : { sessionCache: cache }),
       secret,
       logger,
       ...(options.clock === undefined ? {} : { clock: options.clock }),

@@ -7,7 +7,7 @@ import type {
   SessionInvalidation,
 } from '../../core/ports.js'
 import { closeRedisClient, isReady, runScript } from './connection.js'
-import { LocalSessionCache } from './local-session-cache.js'
+import { LocalSessionCache } from '../cache/local-session-cache.js'
 import { CODEC_VERSION, decodeSession, encodeSession } from './session-codec.js'
 import {
   FILL,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { AuthError } from '../../core/errors.js'
-import type { Store, StoreTx } from '../../core/ports.js'
+import type { SessionCache, Store, StoreTx } from '../../core/ports.js'
 import { SqlAuditStore } from './audit.js'
 import type { SqlDialect } from './dialects/sql-dialect.js'
 import { SqlIdentityStore } from './identities.js'
@@ -11,6 +11,7 @@ import { SqlOneTimeTokenStore } from './one-time-tokens.js'
 import { SqlRefreshTokenStore } from './refresh-tokens.js'
 import type { Database } from './schema.js'
 import { SqlSessionStore } from './sessions.js'
+import { SqliteSessionCache } from './sqlite-session-cache.js'
 import { runTransaction, type SqlContext } from './sql-context.js'
 import { SqlUserStore } from './users.js'
 import { SqlWebAuthnStore } from './webauthn.js'
@@ -53,10 +54,12 @@ export class SqlStore implements Store {
   readonly loginThrottle: SqlLoginThrottleStore
   readonly keys: SqlKeyStore
   readonly #context: SqlContext
+  readonly #dataVersion: (() => number) | undefined
 
   constructor(db: Kysely<Database>, dialect: SqlDialect) {
     this.db = db
     this.kind = dialect.kind
+    this.#dataVersion = dialect.dataVersion
     this.#context = { db, kind: dialect.kind, lockRows: dialect.lockRows }
     const tx = bindTx(this.#context)
     this.users = tx.users
@@ -69,6 +72,14 @@ export class SqlStore implements Store {
     this.identities = tx.identities
     this.loginThrottle = new SqlLoginThrottleStore(this.#context)
     this.keys = new SqlKeyStore(this.#context)
+  }
+
+  /**
+   * An in-process session cache that needs no other service, where this database can tell when
+   * another connection wrote (SQLite); null elsewhere, where only Redis offers one.
+   */
+  processSessionCache(): SessionCache | null {
+    return this.#dataVersion === undefined ? null : new SqliteSessionCache(this.#dataVersion)
   }
 
   /**

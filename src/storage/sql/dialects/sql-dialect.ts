@@ -12,6 +12,8 @@ export interface SqlDialect {
   readonly kind: SqlKind
   readonly dialect: Dialect
   readonly lockRows: RowLock
+  /** SQLite only: changes when another connection has committed (`pragma data_version`). */
+  readonly dataVersion?: () => number
 }
 
 export interface SqlDialectOptions {

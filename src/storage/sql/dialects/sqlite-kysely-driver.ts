@@ -107,6 +107,7 @@ export class DurableSqliteDriver implements Driver {
   readonly #mutex = new ConnectionMutex()
   #db: BetterSqlite3.Database | null = null
   #connection: SqliteConnection | null = null
+  #dataVersion: BetterSqlite3.Statement | null = null
 
   constructor(options: SqliteDriverOptions) {
     this.#options = options
@@ -115,6 +116,16 @@ export class DurableSqliteDriver implements Driver {
   async init(): Promise<void> {
     this.#db = this.#options.open()
     this.#connection = new SqliteConnection(this.#db)
+    this.#dataVersion = this.#db.prepare('pragma data_version').pluck()
+  }
+
+  /**
+   * Changes whenever another connection (another process, or another driver in this one) has
+   * committed since the last call; this connection's own commits leave it alone.
+   */
+  dataVersion(): number {
+    if (this.#dataVersion === null) throw new Error('the SQLite driver is not initialised')
+    return this.#dataVersion.get() as number // `pragma data_version` is one integer
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -153,5 +164,6 @@ export class DurableSqliteDriver implements Driver {
     this.#db?.close()
     this.#db = null
     this.#connection = null
+    this.#dataVersion = null
   }
 }

@@ -41,19 +41,26 @@ function openDatabase(file: string): BetterSqlite3.Database {
 
 export function createSqliteDialect(url: string): SqlDialect {
   const file = parseSqliteURL(url)
+  let driver: DurableSqliteDriver | null = null
   return {
     kind: 'sqlite',
     dialect: {
       createAdapter: () => new SqliteAdapter(),
-      createDriver: () =>
-        new DurableSqliteDriver({
+      createDriver: () => {
+        driver = new DurableSqliteDriver({
           open: () => openDatabase(file),
           walSync: file === ':memory:' ? null : new WalSync(file),
-        }),
+        })
+        return driver
+      },
       createIntrospector: (db) => new SqliteIntrospector(db),
       createQueryCompiler: () => new SqliteQueryCompiler(),
     },
     // SQLite has one writer at a time and no FOR UPDATE: the transaction itself is the lock.
     lockRows: (query) => query,
+    dataVersion: () => {
+      if (driver === null) throw new Error('the SQLite dialect has no driver yet')
+      return driver.dataVersion()
+    },
   }
 }

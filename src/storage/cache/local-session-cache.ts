@@ -6,9 +6,10 @@ interface LocalEntry {
 }
 
 /**
- * The small in-process layer in front of Redis: a bounded LRU with a short TTL, indexed by user
- * so a user's change drops all of their sessions. It is only as good as the invalidations it
- * hears, so the Redis cache uses it only while its pub/sub subscription is live.
+ * A bounded in-process LRU of session checks with a short TTL, indexed by user so a user's change
+ * drops all of their sessions. It is only as good as the invalidations it hears: the Redis cache
+ * uses it only while its pub/sub subscription is live, the SQLite one only while no other
+ * connection has written (sqlite-session-cache.ts).
  *
  * `generation` grows with every invalidation and clear. A fill carries the generation it saw
  * before reading, and is dropped if anything was invalidated since: a reader that started before
