@@ -32,6 +32,7 @@ import { httpsRedirectPlugin } from './http/https-redirect.js'
 import { createMetrics, metricsPlugin, type Metrics } from './http/metrics.js'
 import { introspectionPlugin } from './http/routes/introspect.js'
 import { latchkeyFrameworkErrors } from './http/framework-errors.js'
+import { lazyRequestLogger } from './http/lazy-request-logger.js'
 import { latchkeyPlugin } from './http/plugin.js'
 import { openMail, type MailOptions, type MailRuntime } from './mail/open-mail.js'
 import { createOAuthProviders } from './oauth/create-providers.js'
@@ -215,6 +216,7 @@ export async function buildServer(
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Random ids, not Fastify's counter: they stay unique across restarts and nodes in the logs.
     genReqId: () => randomUUID(),
+    childLoggerFactory: lazyRequestLogger,
     // Clients cannot choose the id that ties their request to our log lines.
     requestIdHeader: false,
     // A malformed URL is refused before any plugin context exists: answer it as problem+json too.
