@@ -93,5 +93,5 @@ class LazyRequestLogger {
  */
 export const lazyRequestLogger: FastifyChildLoggerFactory = (logger, bindings, options) =>
   options.level === undefined
-    ? (new LazyRequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger) // has every method Fastify checks; pino's LogFn overloads are not expressible on a class
+    ? new LazyRequestLogger(logger, bindings, options)
     : logger.child(bindings, options)
