@@ -1,5 +1,8 @@
-// Starts the real server (`node bin/latchkey.js serve`, from source through tsx so the bench
-// measures the working tree) on a temporary SQLite database, with the event-loop probe preloaded.
+// Starts the real server (`node bin/latchkey.js serve`) on a temporary SQLite database, with the
+// event-loop probe preloaded. It runs the build in dist/, which `buildForBench()` has just made
+// from the working tree: what users run, without tsx's per-function `__name` wrappers (1-2% of a
+// warm request in a CPU profile). BENCH_FROM_SOURCE=1 runs the TypeScript source through tsx.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +11,17 @@ import type { Target } from './load.ts'
 import { startProcess, withChildren, type Started } from './proc.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
+const fromSource = process.env['BENCH_FROM_SOURCE'] === '1'
+
+/** `npm run build` (tsc into dist/), once per bench process, unless BENCH_FROM_SOURCE=1. */
+let built = false
+export function buildForBench(): void {
+  if (fromSource || built) return
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' })
+  if (result.status !== 0)
+    throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`)
+  built = true
+}
 
 export interface RunningServer extends Target {
   readonly process: Started
@@ -23,9 +37,9 @@ export async function startServer(options: {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'))
   const url = `http://127.0.0.1:${options.port}`
   const workers = options.workers ?? 0
+  buildForBench()
   const args = [
-    '--import',
-    import.meta.resolve('tsx'),
+    ...(fromSource ? ['--import', import.meta.resolve('tsx')] : []),
     '--import',
     new URL('./eld-probe.mjs', import.meta.url).href,
     join(root, 'bin/latchkey.js'),
@@ -42,7 +56,7 @@ export async function startServer(options: {
     PUBLIC_URL: url,
     RATE_LIMIT: 'off', // all the load comes from one address
     LOG_LEVEL: 'warn',
-    LATCHKEY_FROM_SOURCE: '1', // measure the working tree, not a possibly stale dist/
+    LATCHKEY_FROM_SOURCE: fromSource ? '1' : '0',
     BENCH_PROBE_PORT: String(options.probePort),
     ...options.env,
   }

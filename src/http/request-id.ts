@@ -5,8 +5,9 @@ import type { FastifyInstance } from 'fastify'
  * reporting a failure can quote the id that finds its log lines.
  */
 export function exposeRequestId(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every answer and needs no promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id)
-    return payload
+    done(null, payload)
   })
 }
