@@ -27,7 +27,21 @@ import type { JWKJSON, JWKSJSON } from './schemas/service.js'
 import type { SessionJSON } from './schemas/session.js'
 import type { AdminUserPatchBody, UserJSON } from './schemas/user.js'
 
+// Core's User objects are immutable, and a warm session check hands out the same one on every
+// request: its wire form (two toISOString calls and a profile copy) is made once per object.
+const encodedUsers = new WeakMap<User, UserJSON>()
+
 export function encodeUser(user: User): UserJSON {
+  let encoded = encodedUsers.get(user)
+  if (encoded === undefined) {
+    // Frozen: the one object is shared by every answer about this user object.
+    encoded = Object.freeze(buildUserJSON(user))
+    encodedUsers.set(user, encoded)
+  }
+  return encoded
+}
+
+function buildUserJSON(user: User): UserJSON {
   return {
     id: user.id,
     email: user.email,
