@@ -23,11 +23,41 @@ export interface PhaseSettings {
   readonly soakSeconds: number
 }
 
+/**
+ * A baseline measured right before and right after the phases it is the ceiling of. The host's
+ * speed drifts (the argon2id ceiling measured 111 and 131 hashes/s ten minutes apart on this VM),
+ * so a ratio is taken against the mean of the two measurements that bracket its phases.
+ */
+export interface Bracket {
+  readonly before: number
+  readonly after: number
+  readonly mean: number
+}
+
+export interface Baselines {
+  /** Requests/s of the bare Fastify route. */
+  readonly bare: () => Promise<number>
+  /** argon2id hashes/s on every core. */
+  readonly argon2: () => Promise<number>
+}
+
 export interface ServerResults {
   readonly workers: number
   readonly hashThreadsPerProcess: number
   readonly phases: PhaseResult[]
   readonly soak: SoakResult | null
+  /** Around the login phase (argon2id) and around the two /auth/me phases (bare Fastify). */
+  readonly brackets: { readonly argon2: Bracket; readonly bare: Bracket }
+}
+
+async function bracketed(
+  baseline: () => Promise<number>,
+  phases: () => Promise<void>,
+): Promise<Bracket> {
+  const before = await baseline()
+  await phases()
+  const after = await baseline()
+  return { before, after, mean: Math.round(((before + after) / 2) * 10) / 10 }
 }
 
 export async function runServerPhases(options: {
@@ -36,6 +66,7 @@ export async function runServerPhases(options: {
   readonly workers: number
   readonly port: number
   readonly probePort: number
+  readonly baselines: Baselines
 }): Promise<ServerResults> {
   const { settings, checks, workers } = options
   const server = await startServer(options)
@@ -64,9 +95,13 @@ export async function runServerPhases(options: {
     const c = settings.connections
 
     if (workers === 0) await run({ register: registerLoad(c, tag) })
-    await run({ login: loginLoad(c, loginUsers, checks) })
-    await run({ 'me (bearer)': meLoad(c, me, 'bearer', checks) })
-    await run({ 'me (cookie)': meLoad(c, me, 'cookie', checks) })
+    const argon2 = await bracketed(options.baselines.argon2, () =>
+      run({ login: loginLoad(c, loginUsers, checks) }),
+    )
+    const bare = await bracketed(options.baselines.bare, async () => {
+      await run({ 'me (bearer)': meLoad(c, me, 'bearer', checks) })
+      await run({ 'me (cookie)': meLoad(c, me, 'cookie', checks) })
+    })
     if (workers === 0) {
       // No warm-up: a rotation cut off at the end of a warm-up would leave a spent token behind.
       const sessions = await Promise.all(refreshUsers.map((email) => login(base, email)))
@@ -99,6 +134,7 @@ export async function runServerPhases(options: {
       hashThreadsPerProcess: Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers))),
       phases,
       soak: soakResult,
+      brackets: { argon2, bare },
     }
   } finally {
     await server.stop()
