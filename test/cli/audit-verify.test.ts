@@ -2,22 +2,16 @@
 // store's back), on SQLite and PostgreSQL: exit 1 and one line naming the event.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { runCLI } from '../../src/cli/main.ts'
 import { CLI_CONTEXT } from '../../src/cli/runtime.ts'
 import { loadConfig } from '../../src/config/env.ts'
 import { openRuntime } from '../../src/server.ts'
 import type { SqlKind } from '../../src/storage/sql/dialects/sql-dialect.ts'
 import { openSqlStore } from '../../src/storage/sql/open-store.ts'
+import { runLatchkey, type CLIResult } from '../helpers/cli.ts'
 import { storeSkipReason } from '../helpers/services.ts'
 import { createTestDatabase } from '../storage/sql-test-stores.ts'
 
 const PASSWORD = 'violet-harbour-lantern-1987'
-
-interface Result {
-  readonly code: number
-  readonly out: string
-  readonly err: string
-}
 
 function envFor(databaseUrl: string): Record<string, string> {
   return {
@@ -28,14 +22,8 @@ function envFor(databaseUrl: string): Record<string, string> {
   }
 }
 
-async function latchkey(args: string[], databaseUrl: string): Promise<Result> {
-  let out = ''
-  let err = ''
-  const code = await runCLI(args, {
-    env: envFor(databaseUrl),
-    output: { out: (line) => (out += `${line}\n`), err: (line) => (err += `${line}\n`) },
-  })
-  return { code, out, err }
+function latchkey(args: string[], databaseUrl: string): Promise<CLIResult> {
+  return runLatchkey(args, envFor(databaseUrl))
 }
 
 /** A database with a few real audit events (three sign-ups), and their ids oldest first. */

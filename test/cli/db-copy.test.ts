@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
-import { runCLI } from '../../src/cli/main.ts'
 import { loadConfig } from '../../src/config/env.ts'
 import { buildServer, type BuiltServer } from '../../src/server.ts'
+import { runLatchkey, type CLIResult } from '../helpers/cli.ts'
 import { storeSkipReason } from '../helpers/services.ts'
 import { createTestDatabase } from '../storage/sql-test-stores.ts'
 
@@ -29,17 +29,8 @@ function envFor(databaseUrl: string): Record<string, string> {
   }
 }
 
-async function latchkey(
-  args: string[],
-  databaseUrl: string,
-): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await runCLI(args, {
-    env: envFor(databaseUrl),
-    output: { out: (line) => (out += `${line}\n`), err: (line) => (err += `${line}\n`) },
-  })
-  return { code, out, err }
+function latchkey(args: string[], databaseUrl: string): Promise<CLIResult> {
+  return runLatchkey(args, envFor(databaseUrl))
 }
 
 function body(response: LightMyRequestResponse): Record<string, unknown> {

@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict'
-import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { createHmac, createPublicKey } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { SignJWT } from 'jose'
-import { issueAccessToken, verifyAccessToken } from '../../src/core/tokens/access-token.ts'
-import type { SigningKey, SigningKeyRing } from '../../src/core/tokens/signing-keys.ts'
-
-function makeRing(kid = 'k1'): SigningKeyRing {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  const key: SigningKey = {
-    kid,
-    privateKey,
-    publicKey,
-    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid },
-    createdAt: new Date(),
-  }
-  return { current: key, byKid: new Map([[kid, key]]) }
-}
-
-const aud = { issuer: 'http://localhost:3000', audience: 'latchkey' }
-const now = new Date('2026-01-01T00:00:00Z')
-const inAnHour = new Date(now.getTime() + 3600_000)
+import { verifyAccessToken } from '../../src/core/tokens/access-token.ts'
+import { aud, inAnHour, issueTestToken, makeRing, now } from '../helpers/access-tokens.ts'
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
 describe('access tokens (RFC 8725)', () => {
   const ring = makeRing()
 
   it('round-trips sub, sid, jti, iat, exp', async () => {
-    const token = await issueAccessToken(
-      ring,
-      aud,
-      { userId: 'u1', sessionId: 's1' },
-      now,
-      inAnHour,
-    )
+    const token = await issueTestToken(ring)
     const verdict = verifyAccessToken(ring, aud, token, now)
     assert.equal(verdict.ok, true)
     if (!verdict.ok) return
@@ -43,13 +21,7 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('reports expiry separately from invalidity', async () => {
-    const token = await issueAccessToken(
-      ring,
-      aud,
-      { userId: 'u1', sessionId: 's1' },
-      now,
-      inAnHour,
-    )
+    const token = await issueTestToken(ring)
     assert.deepEqual(verifyAccessToken(ring, aud, token, inAnHour), {
       ok: false,
       reason: 'expired',
@@ -57,26 +29,14 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('refuses alg "none"', async () => {
-    const token = await issueAccessToken(
-      ring,
-      aud,
-      { userId: 'u1', sessionId: 's1' },
-      now,
-      inAnHour,
-    )
+    const token = await issueTestToken(ring)
     const [, payload] = token.split('.')
     const forged = `${b64({ alg: 'none', typ: 'at+jwt', kid: 'k1' })}.${payload}.`
     assert.deepEqual(verifyAccessToken(ring, aud, forged, now), { ok: false, reason: 'invalid' })
   })
 
   it('refuses HS256 signed with the public key (key confusion)', async () => {
-    const token = await issueAccessToken(
-      ring,
-      aud,
-      { userId: 'u1', sessionId: 's1' },
-      now,
-      inAnHour,
-    )
+    const token = await issueTestToken(ring)
     const [, payload] = token.split('.')
     const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' })
     const pem = createPublicKey(ring.current.privateKey).export({ format: 'pem', type: 'spki' })
@@ -104,13 +64,7 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('checks iss, aud and typ (other JWT kinds are not access tokens)', async () => {
-    const token = await issueAccessToken(
-      ring,
-      aud,
-      { userId: 'u1', sessionId: 's1' },
-      now,
-      inAnHour,
-    )
+    const token = await issueTestToken(ring)
     assert.equal(
       verifyAccessToken(ring, { ...aud, issuer: 'https://evil.example' }, token, now).ok,
       false,
@@ -129,13 +83,7 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('refuses a tampered payload and unknown kids', async () => {
-    const token = await issueAccessToken(
-      ring,
-      aud,
-      { userId: 'u1', sessionId: 's1' },
-      now,
-      inAnHour,
-    )
+    const token = await issueTestToken(ring)
     const [header, , sig] = token.split('.')
     const tampered = `${header}.${b64({ sub: 'admin', sid: 's1', jti: 'j', iat: 1, exp: 9e9, iss: aud.issuer, aud: aud.audience })}.${sig}`
     assert.equal(verifyAccessToken(ring, aud, tampered, now).ok, false)
