@@ -57,6 +57,7 @@ async function open(file: string, fsync: Fsync): Promise<Kysely<{ notes: Row }>>
             return raw
           },
           walSync: new WalSync(file, fsync),
+          walIndex: null,
         }),
       createIntrospector: (k) => new SqliteIntrospector(k),
       createQueryCompiler: () => new SqliteQueryCompiler(),

@@ -20,7 +20,9 @@ export interface SqliteSessionCacheOptions {
  *   before it is acknowledged (core/sessions/session-cache.ts);
  * - another connection's writes (a `--workers` sibling, the CLI revoking a session or disabling a
  *   user): SQLite's `PRAGMA data_version` changes whenever another connection has committed, and
- *   it is read on every lookup, so after any such commit the whole cache is dropped first.
+ *   it is looked at on every lookup (one `pread` of the WAL-index header when nothing was
+ *   committed, the pragma otherwise: wal-index-header.ts), so after any such commit the whole
+ *   cache is dropped first.
  *
  * So a revocation made anywhere is honoured by the next request, as without the cache; under
  * writes from elsewhere the cache simply empties more often.

@@ -11,6 +11,7 @@ import {
   type QueryResult,
 } from 'kysely'
 import type { BetterSqlite3 } from './sqlite-driver.js'
+import type { WalIndexHeader } from './wal-index-header.js'
 import type { WalSync } from './wal-sync.js'
 
 const STATEMENT_CACHE_SIZE = 256
@@ -100,6 +101,8 @@ export interface SqliteDriverOptions {
   readonly open: () => BetterSqlite3.Database
   /** Null for `:memory:`, which has nothing to make durable. */
   readonly walSync: WalSync | null
+  /** Null for `:memory:`: `dataVersion()` then runs the pragma every time. */
+  readonly walIndex: WalIndexHeader | null
 }
 
 export class DurableSqliteDriver implements Driver {
@@ -108,6 +111,7 @@ export class DurableSqliteDriver implements Driver {
   #db: BetterSqlite3.Database | null = null
   #connection: SqliteConnection | null = null
   #dataVersion: BetterSqlite3.Statement | null = null
+  #lastDataVersion = 0
 
   constructor(options: SqliteDriverOptions) {
     this.#options = options
@@ -125,7 +129,11 @@ export class DurableSqliteDriver implements Driver {
    */
   dataVersion(): number {
     if (this.#dataVersion === null) throw new Error('the SQLite driver is not initialised')
-    return this.#dataVersion.get() as number // `pragma data_version` is one integer
+    // No commit anywhere since the last call (one pread, wal-index-header.ts): same answer.
+    const walIndex = this.#options.walIndex
+    if (walIndex !== null && !walIndex.changedSinceLastLook()) return this.#lastDataVersion
+    this.#lastDataVersion = this.#dataVersion.get() as number // `pragma data_version` is one integer
+    return this.#lastDataVersion
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -161,6 +169,7 @@ export class DurableSqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     await this.#options.walSync?.close()
+    this.#options.walIndex?.close()
     this.#db?.close()
     this.#db = null
     this.#connection = null

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { Database, type BetterSqlite3 } from './sqlite-driver.js'
 import { SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
 import { DurableSqliteDriver } from './sqlite-kysely-driver.js'
+import { WalIndexHeader } from './wal-index-header.js'
 import { WalSync } from './wal-sync.js'
 import type { SqlDialect } from './sql-dialect.js'
 
@@ -50,6 +51,7 @@ export function createSqliteDialect(url: string): SqlDialect {
         driver = new DurableSqliteDriver({
           open: () => openDatabase(file),
           walSync: file === ':memory:' ? null : new WalSync(file),
+          walIndex: file === ':memory:' ? null : new WalIndexHeader(file),
         })
         return driver
       },
