@@ -21,6 +21,28 @@ describe('verified access-token cache', () => {
     assert.equal(verifyAccessTokenCached(ring, aud, tampered, now).ok, false)
   })
 
+  it('refuses a cached signature under another header or payload (the cache is keyed by it)', async () => {
+    const ring = makeRing()
+    const token = await issueTestToken(ring)
+    assert.equal(verifyAccessTokenCached(ring, aud, token, now).ok, true)
+    const [header, payload, signature] = token.split('.')
+    assert.ok(header !== undefined && payload !== undefined && signature !== undefined)
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as object
+    const otherPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString(
+      'base64url',
+    )
+    assert.equal(
+      verifyAccessTokenCached(ring, aud, `${header}.${otherPayload}.${signature}`, now).ok,
+      false,
+    )
+    assert.equal(
+      verifyAccessTokenCached(ring, aud, `${header}x.${payload}.${signature}`, now).ok,
+      false,
+    )
+    // And the genuine token is still answered from the cache afterwards.
+    assert.equal(verifyAccessTokenCached(ring, aud, token, now).ok, true)
+  })
+
   it('re-checks expiry on every hit', async () => {
     const ring = makeRing()
     const token = await issueTestToken(ring)

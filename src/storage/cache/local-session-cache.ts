@@ -3,7 +3,14 @@ import type { CachedSession } from '../../core/ports.js'
 interface LocalEntry {
   entry: CachedSession
   expiresAt: number
+  /** When it last moved to the young end of the LRU order. */
+  usedAt: number
 }
+
+// Recency is kept to the second: a hit re-inserts its entry (Map order is the LRU order) at most
+// once a second. Re-inserting on every hit made V8 shrink and regrow the Map's table each time
+// under a hot session, a runtime call on every warm check.
+const RECENCY_GRANULARITY_MS = 1000
 
 /**
  * A bounded in-process LRU of session checks with a short TTL, indexed by user so a user's change
@@ -43,8 +50,11 @@ export class LocalSessionCache {
       return null
     }
     // Re-insert: Map keeps insertion order, so the oldest-used entry stays first for eviction.
-    this.#entries.delete(sessionId)
-    this.#entries.set(sessionId, found)
+    if (nowMs - found.usedAt >= RECENCY_GRANULARITY_MS) {
+      found.usedAt = nowMs
+      this.#entries.delete(sessionId)
+      this.#entries.set(sessionId, found)
+    }
     return found.entry
   }
 
@@ -53,7 +63,7 @@ export class LocalSessionCache {
     if (generation !== this.#generation) return false
     const id = entry.session.id
     this.#delete(id)
-    this.#entries.set(id, { entry, expiresAt: nowMs + this.#ttlMs })
+    this.#entries.set(id, { entry, expiresAt: nowMs + this.#ttlMs, usedAt: nowMs })
     let sessions = this.#byUser.get(entry.user.id)
     if (sessions === undefined) {
       sessions = new Set()
