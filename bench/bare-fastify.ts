@@ -1,9 +1,39 @@
 // The HTTP ceiling: a bare Fastify route answering a small JSON object, in its own process, like
 // the server under test. Same framework, same machine, same load generator.
+//
+// With HEADERS=1 it is a second, informative baseline (not a target): the same route answering
+// what a warm /auth/me answers on the wire, a ~260-byte user object with the security headers
+// the spec requires (security-headers.ts, the very function the server uses) and an X-Request-Id.
+// The distance between the two shows how much of the target's 30% the headers alone take.
+import { randomUUID } from 'node:crypto'
 import Fastify from 'fastify'
+import { applySecurityHeaders } from '../src/http/security-headers.ts'
 
 const port = Number(process.env['PORT'] ?? '3098')
+const withHeaders = process.env['HEADERS'] === '1'
 const app = Fastify({ logger: false })
-app.get('/hello', async () => ({ id: 'c0ffee', email: 'bare@bench.test' }))
+const small = { id: 'c0ffee', email: 'bare@bench.test' }
+const user = {
+  id: 'a68f6b4b-381e-428b-a657-e5718436b15a',
+  email: 'user-1@bench.test',
+  username: null,
+  name: null,
+  role: 'user',
+  email_verified: false,
+  mfa_enabled: false,
+  disabled: false,
+  created_at: '2026-11-21T11:09:59.034Z',
+  updated_at: '2026-11-21T11:09:59.034Z',
+  profile: {},
+}
+const http = { https: false }
+if (withHeaders) {
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.header('x-request-id', randomUUID())
+    applySecurityHeaders(reply, http)
+    done(null, payload)
+  })
+}
+app.get('/hello', async () => (withHeaders ? user : small))
 await app.listen({ port, host: '127.0.0.1' })
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)))

@@ -37,11 +37,12 @@ export const settings = {
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-async function bareFastify(): Promise<PhaseResult> {
+/** `withHeaders`: the informative second baseline (bare-fastify.ts explains it). */
+async function bareFastify(withHeaders = false): Promise<PhaseResult> {
   const port = 3098
   const bare = await startProcess(
     ['--import', import.meta.resolve('tsx'), `${root}bench/bare-fastify.ts`],
-    { ...process.env, PORT: String(port) },
+    { ...process.env, PORT: String(port), HEADERS: withHeaders ? '1' : '0' },
     `http://127.0.0.1:${port}/hello`,
   )
   try {
@@ -83,6 +84,8 @@ const stamp = started.toISOString().replace(/[:.]/g, '-')
 console.log(`bench ${stamp}: ${JSON.stringify(settings)}`)
 const bare = await bareFastify()
 console.log(`bare fastify: ${bare.rps} req/s, p99 ${bare.p99} ms`)
+const bareWithHeaders = { ...(await bareFastify(true)), name: 'bare + our headers' }
+console.log(`bare fastify with our response headers: ${bareWithHeaders.rps} req/s`)
 const argon2 = await argon2Ceiling()
 console.log(
   `argon2id ceiling: ${argon2.perSecond.toFixed(1)} hashes/s on ${argon2.threads} threads`,
@@ -122,7 +125,7 @@ const report: BenchReport = {
     loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
   },
   settings,
-  baselines: { bare, argon2 },
+  baselines: { bare, bareWithHeaders, argon2 },
   single,
   cluster,
   checks,

@@ -31,7 +31,7 @@ export function securityHeaders(http: HttpSettings, csp: string = JSON_CSP): onS
 
 export function applySecurityHeaders(
   reply: FastifyReply,
-  http: HttpSettings,
+  http: Pick<HttpSettings, 'https'>,
   csp: string = JSON_CSP,
 ): void {
   reply.header('content-security-policy', csp)

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs'
+import { resolve } from 'node:path'
 
 // The first of the two copies of the WAL-index header (SQLite's WalIndexHdr, 48 bytes).
 const HEADER_BYTES = 48
@@ -28,7 +29,10 @@ export class WalIndexHeader {
   #seenValid = false
 
   constructor(databaseFile: string) {
-    this.#path = `${databaseFile}-shm`
+    // Absolute now, as SQLite resolves it when the database opens: the -shm file is opened on the
+    // first look, and a relative path read after a chdir could name another database's file,
+    // whose header would never change.
+    this.#path = `${resolve(databaseFile)}-shm`
   }
 
   /** False only when the header is exactly what the previous call saw. */
