@@ -7,8 +7,8 @@ const HEADER_BYTES = 48
 /**
  * Tells, with one `pread` and no lock, whether any connection may have committed since the last
  * look. `PRAGMA data_version` answers the exact question, but it opens and closes a read
- * transaction (four `fcntl` locks), which cost 8 µs on every session check, as much as the rest
- * of our part of a warm `/auth/me`.
+ * transaction (four `fcntl` locks) on every session check: under load that cost more server CPU
+ * than the rest of our part of a warm `/auth/me` (decision 008 has the measurements).
  *
  * In WAL mode SQLite rewrites the WAL-index header at the start of the `-shm` file on every
  * commit, from any connection or process (its `iChange` counter, `mxFrame` and the running frame
