@@ -1,4 +1,4 @@
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import type { HttpSettings } from '../config/config.js'
 import { AuthError } from '../core/errors.js'
 import { readCredential } from './credentials.js'
@@ -43,13 +43,15 @@ function needsPreflight(request: FastifyRequest): boolean {
  * request must in addition be one that needs a preflight. SameSite=Lax already keeps the cookie
  * off cross-site posts; this also covers same-site sibling origins and older browsers.
  */
-export function csrfGuard(http: HttpSettings): onRequestAsyncHookHandler {
+// A callback hook, not an async one: it runs on every request of the API and needs no promise.
+export function csrfGuard(http: HttpSettings): onRequestHookHandler {
   const trusted = trustedOrigins(http)
-  return async function checkCSRF(request) {
-    if (SAFE_METHODS.has(request.method)) return
+  return function checkCSRF(request, _reply, done) {
+    if (SAFE_METHODS.has(request.method)) return done()
     const credential = readCredential(request)
-    if (credential?.kind === 'bearer') return
-    if (isFromUntrustedSite(request, trusted)) throw csrfFailed()
-    if (credential?.kind === 'cookie' && !needsPreflight(request)) throw csrfFailed()
+    if (credential?.kind === 'bearer') return done()
+    if (isFromUntrustedSite(request, trusted)) return done(csrfFailed())
+    if (credential?.kind === 'cookie' && !needsPreflight(request)) return done(csrfFailed())
+    done()
   }
 }
