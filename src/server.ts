@@ -26,8 +26,7 @@ import type {
 } from './core/ports.js'
 import { createPasswordHasher } from './crypto/password-hash.js'
 import { apiDocsPlugin } from './http/api-docs.js'
-import { closeConnectionsWhenDraining } from './http/drain.js'
-import { exposeRequestId } from './http/request-id.js'
+import { addServerHeaders } from './http/server-headers.js'
 import { httpsRedirectPlugin } from './http/https-redirect.js'
 import { createMetrics, metricsPlugin, type Metrics } from './http/metrics.js'
 import { introspectionPlugin } from './http/routes/introspect.js'
@@ -227,8 +226,7 @@ export async function buildServer(
     await runtime.close()
     await mail.close()
   })
-  closeConnectionsWhenDraining(app)
-  exposeRequestId(app)
+  addServerHeaders(app)
   try {
     // Before every route, so its hooks see them all (and a redirect precedes any other work).
     if (config.http.https && config.trustProxy !== false) {

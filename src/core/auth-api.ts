@@ -136,6 +136,11 @@ export interface Auth extends MfaAuth, OAuthAuth {
   refresh(refreshToken: string, ctx: RequestContext): Promise<IssuedTokens>
   /** Throws not_authenticated, session_revoked or token_expired. */
   authenticate(credential: Credential): Promise<Principal>
+  /**
+   * `authenticate`'s warm path without a promise: the principal when caches alone can vouch for
+   * it, else null, and then `authenticate` must decide (null is never a refusal).
+   */
+  authenticateWarm(credential: Credential): Principal | null
   logout(principal: Principal, ctx: RequestContext): Promise<void>
   logoutAll(principal: Principal, ctx: RequestContext): Promise<void>
   updateMe(principal: Principal, patch: ProfilePatchInput, ctx: RequestContext): Promise<User>

@@ -11,7 +11,7 @@ import { createMfaMethods } from './mfa/mfa-service.js'
 import { BackgroundWork } from './recovery/background-work.js'
 import * as verification from './recovery/email-verification.js'
 import { requestPasswordReset, resetPassword } from './recovery/password-reset.js'
-import { authenticateCredential } from './sessions/authenticate.js'
+import { authenticateCredential, authenticateCredentialWarm } from './sessions/authenticate.js'
 import { withSessionCache } from './sessions/session-cache.js'
 import { rotateRefreshToken } from './tokens/rotate-refresh-token.js'
 import { openKeyRing, peekKid } from './tokens/key-ring.js'
@@ -88,6 +88,7 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
         return authenticateCredential(ctx, credential)
       }
     },
+    authenticateWarm: (credential) => authenticateCredentialWarm(ctx, credential),
     logout: (principal, req) => account.logout(ctx, principal, req),
     logoutAll: (principal, req) => account.logoutAll(ctx, principal, req),
     updateMe: (principal, patch, req) => account.updateProfile(ctx, principal, patch, req),

@@ -88,7 +88,8 @@ export interface RefreshTokenStore {
 }
 
 export interface AuditStore {
-  append(event: NewAuditEvent): Promise<void>
+  /** Appends in the order given, chained, under one lock on the chain head. */
+  append(...events: NewAuditEvent[]): Promise<void>
   /** Newest first. */
   query(query: AuditQuery): Promise<Page<AuditEvent>>
   /** Walks the hash chain (each event's hash covers its content and the previous hash). */
@@ -278,6 +279,12 @@ export interface SessionInvalidation {
  */
 export interface SessionCache {
   get(sessionId: string): Promise<SessionCacheLookup>
+  /**
+   * Optional: the entry when this cache can vouch for it at once, without I/O or waiting (the
+   * SQLite one can: it sees every commit). Null means "ask `get`", never "no such session". The
+   * Redis cache has none: its local hits must first let pending invalidations arrive.
+   */
+  peek?(sessionId: string): CachedSession | null
   set(entry: CachedSession, ticket: string): Promise<void>
   /** Moves a cached entry's `lastSeenAt` forward; never creates an entry. */
   touch(sessionId: string, lastSeenAt: Date): Promise<void>

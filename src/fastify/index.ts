@@ -8,7 +8,7 @@ export {
   requireUser,
   type LatchkeyPluginOptions,
 } from '../http/plugin.js'
-export type { RequestHook } from '../http/guards.js'
+export type { CallbackRequestHook, RequestHook } from '../http/guards.js'
 export { apiDocsPlugin } from '../http/api-docs.js'
 export { introspectionPlugin, type IntrospectionPluginOptions } from '../http/routes/introspect.js'
 export {

@@ -22,6 +22,13 @@ export type RequestHook = (
   reply: FastifyReply,
 ) => Promise<FastifyReply | undefined>
 
+/** The same, as a callback hook: it needs no promise when it can answer at once. */
+export type CallbackRequestHook = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+) => void
+
 const USER_AGENT_MAX_LENGTH = 512
 
 /** Who is asking, for core's audit events. The address is Fastify's (TRUST_PROXY decides). */
@@ -47,25 +54,43 @@ function isDeadSession(error: unknown): boolean {
  * session on every request, so revocation is immediate) and sets `request.principal`. Used as
  * onRequest, an unauthenticated caller gets 401 before its body is even read.
  *
+ * A callback hook, not an async one: on the warm path (`auth.authenticateWarm`) it answers
+ * without creating a promise, which on a session check is a measurable share of the work.
+ *
  * @example
  * ```ts
  * app.get('/private', { onRequest: requireUser(auth) }, async (request) => principalOf(request).user.id)
  * ```
  */
-export function requireUser(auth: Auth): RequestHook {
-  return async function authenticateRequest(request: FastifyRequest, reply: FastifyReply) {
+export function requireUser(auth: Auth): CallbackRequestHook {
+  return function authenticateRequest(request, reply, done) {
     const credential = readCredential(request)
-    if (credential === null) return sendProblem(reply, notAuthenticated())
-    try {
-      request.principal = await auth.authenticate(credential)
-      return undefined
-    } catch (error) {
-      // A store that does not answer is a 500 for the error handler, never a 401.
-      if (!(error instanceof AuthError)) throw error
-      // A dead cookie is dropped so the browser stops sending it.
-      if (credential.kind === 'cookie' && isDeadSession(error)) clearSessionCookie(reply)
-      return sendProblem(reply, error)
+    if (credential === null) {
+      sendProblem(reply, notAuthenticated())
+      return
     }
+    const warm = auth.authenticateWarm(credential)
+    if (warm !== null) {
+      request.principal = warm
+      done()
+      return
+    }
+    auth.authenticate(credential).then(
+      (principal) => {
+        request.principal = principal
+        done()
+      },
+      (error: unknown) => {
+        // A store that does not answer is a 500 for the error handler, never a 401.
+        if (!(error instanceof AuthError)) {
+          done(error instanceof Error ? error : new Error(String(error)))
+          return
+        }
+        // A dead cookie is dropped so the browser stops sending it.
+        if (credential.kind === 'cookie' && isDeadSession(error)) clearSessionCookie(reply)
+        sendProblem(reply, error)
+      },
+    )
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { createHmac, createPublicKey } from 'node:crypto'
 import { describe, it } from 'node:test'
-import { SignJWT } from 'jose'
+import { SignJWT, jwtVerify } from 'jose'
 import { verifyAccessToken } from '../../src/core/tokens/access-token.ts'
 import { aud, inAnHour, issueTestToken, makeRing, now } from '../helpers/access-tokens.ts'
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -10,7 +10,7 @@ describe('access tokens (RFC 8725)', () => {
   const ring = makeRing()
 
   it('round-trips sub, sid, jti, iat, exp', async () => {
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     const verdict = verifyAccessToken(ring, aud, token, now)
     assert.equal(verdict.ok, true)
     if (!verdict.ok) return
@@ -20,8 +20,24 @@ describe('access tokens (RFC 8725)', () => {
     assert.ok(verdict.claims.jti.length >= 16)
   })
 
+  it('signs a token that jose verifies as an EdDSA at+jwt (an independent implementation)', async () => {
+    const token = issueTestToken(ring)
+    const { payload, protectedHeader } = await jwtVerify(token, ring.current.publicKey, {
+      algorithms: ['EdDSA'],
+      typ: 'at+jwt',
+      issuer: aud.issuer,
+      audience: aud.audience,
+      currentDate: now,
+    })
+    assert.deepEqual(protectedHeader, { alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })
+    assert.equal(payload.sub, 'u1')
+    assert.equal(payload['sid'], 's1')
+    assert.equal(payload.iat, now.getTime() / 1000)
+    assert.equal(payload.exp, inAnHour.getTime() / 1000)
+  })
+
   it('reports expiry separately from invalidity', async () => {
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     assert.deepEqual(verifyAccessToken(ring, aud, token, inAnHour), {
       ok: false,
       reason: 'expired',
@@ -29,14 +45,14 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('refuses alg "none"', async () => {
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     const [, payload] = token.split('.')
     const forged = `${b64({ alg: 'none', typ: 'at+jwt', kid: 'k1' })}.${payload}.`
     assert.deepEqual(verifyAccessToken(ring, aud, forged, now), { ok: false, reason: 'invalid' })
   })
 
   it('refuses HS256 signed with the public key (key confusion)', async () => {
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     const [, payload] = token.split('.')
     const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' })
     const pem = createPublicKey(ring.current.privateKey).export({ format: 'pem', type: 'spki' })
@@ -64,7 +80,7 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('checks iss, aud and typ (other JWT kinds are not access tokens)', async () => {
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     assert.equal(
       verifyAccessToken(ring, { ...aud, issuer: 'https://evil.example' }, token, now).ok,
       false,
@@ -83,7 +99,7 @@ describe('access tokens (RFC 8725)', () => {
   })
 
   it('refuses a tampered payload and unknown kids', async () => {
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     const [header, , sig] = token.split('.')
     const tampered = `${header}.${b64({ sub: 'admin', sid: 's1', jti: 'j', iat: 1, exp: 9e9, iss: aud.issuer, aud: aud.audience })}.${sig}`
     assert.equal(verifyAccessToken(ring, aud, tampered, now).ok, false)

@@ -9,7 +9,7 @@ import { aud, inAnHour, issueTestToken, makeRing, now } from '../helpers/access-
 describe('verified access-token cache', () => {
   it('answers the same verdict twice and refuses a tampered copy of a cached token', async () => {
     const ring = makeRing()
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     assert.equal(verifyAccessTokenCached(ring, aud, token, now).ok, true)
     const again = verifyAccessTokenCached(ring, aud, token, now)
     assert.ok(again.ok && again.claims.sid === 's1')
@@ -23,7 +23,7 @@ describe('verified access-token cache', () => {
 
   it('refuses a cached signature under another header or payload (the cache is keyed by it)', async () => {
     const ring = makeRing()
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     assert.equal(verifyAccessTokenCached(ring, aud, token, now).ok, true)
     const [header, payload, signature] = token.split('.')
     assert.ok(header !== undefined && payload !== undefined && signature !== undefined)
@@ -45,7 +45,7 @@ describe('verified access-token cache', () => {
 
   it('re-checks expiry on every hit', async () => {
     const ring = makeRing()
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     assert.equal(verifyAccessTokenCached(ring, aud, token, now).ok, true)
     assert.deepEqual(verifyAccessTokenCached(ring, aud, token, inAnHour), {
       ok: false,
@@ -55,7 +55,7 @@ describe('verified access-token cache', () => {
 
   it('drops tokens of a key that left the ring, and never crosses audiences', async () => {
     const ring = makeRing()
-    const token = await issueTestToken(ring)
+    const token = issueTestToken(ring)
     assert.equal(verifyAccessTokenCached(ring, aud, token, now).ok, true)
     const other = { ...aud, audience: 'someone-else' }
     assert.equal(verifyAccessTokenCached(ring, other, token, now).ok, false)

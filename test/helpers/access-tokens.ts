@@ -26,6 +26,6 @@ export function makeRing(kid = 'k1'): SigningKeyRing & { byKid: Map<string, Sign
 }
 
 /** Signs the usual test token (sub u1, sid s1, issued `now`, expiring in an hour). */
-export function issueTestToken(ring: SigningKeyRing): Promise<string> {
+export function issueTestToken(ring: SigningKeyRing): string {
   return issueAccessToken(ring, aud, { userId: 'u1', sessionId: 's1' }, now, inAnHour)
 }

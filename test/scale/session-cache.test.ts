@@ -173,9 +173,33 @@ for (const kind of ['redis', 'sqlite'] as const) {
         const tokens = await logIn(a, user.email)
         await a.auth.authenticate(bearer(tokens))
         const [id] = (tokens.sessionToken ?? '').split('.')
-        await assert.rejects(
-          a.auth.authenticate({ kind: 'cookie', token: `${id}.${'x'.repeat(43)}` }),
-        )
+        const forged = { kind: 'cookie', token: `${id}.${'x'.repeat(43)}` } as const
+        await assert.rejects(a.auth.authenticate(forged))
+        assert.equal(a.auth.authenticateWarm(forged), null)
+      })
+
+      it('answers a warm check without a promise only where the cache can vouch at once', async () => {
+        const user = await signUp(a)
+        const tokens = await logIn(a, user.email)
+        const cookie = { kind: 'cookie', token: tokens.sessionToken ?? '' } as const
+        await a.auth.authenticate(bearer(tokens)) // fills the cache
+        a.calls.length = 0
+        const warm = a.auth.authenticateWarm(bearer(tokens))
+        const warmCookie = a.auth.authenticateWarm(cookie)
+        assert.deepEqual(a.calls, [])
+        if (kind === 'sqlite') {
+          assert.equal(warm?.user.id, user.id)
+          assert.equal(warm?.via, 'bearer')
+          assert.equal(warmCookie?.session.id, tokens.session.id)
+          assert.equal(warmCookie?.via, 'cookie')
+        } else {
+          // Redis's local hits must first let invalidations in flight arrive: never at once.
+          assert.equal(warm, null)
+          assert.equal(warmCookie, null)
+        }
+        // Garbage and tokens for other keys are left to `authenticate`, which refuses them.
+        assert.equal(a.auth.authenticateWarm({ kind: 'bearer', token: 'x.y.z' }), null)
+        assert.equal(a.auth.authenticateWarm({ kind: 'cookie', token: 'nonsense' }), null)
       })
 
       // Each revocation path of core, with the session warm on both nodes first.
@@ -243,10 +267,18 @@ for (const kind of ['redis', 'sqlite'] as const) {
           const tokens = await logIn(a, user.email)
           await a.auth.authenticate(bearer(tokens))
           await b.auth.authenticate(bearer(tokens))
+          if (kind === 'sqlite') assert.ok(a.auth.authenticateWarm(bearer(tokens)), 'warm first')
           await revoke(tokens, user)
           await assertRefused(b, tokens, `${name}, on the node that revoked`)
           await eventually(kind, () => isRefused(a, tokens), `${name}, on the other node`)
           await assertRefused(a, tokens, `${name}, on the other node, for good`)
+          // The promise-free warm path never vouches for a revoked session either.
+          assert.equal(
+            a.auth.authenticateWarm(bearer(tokens)),
+            null,
+            `${name}: warm path, other node`,
+          )
+          assert.equal(b.auth.authenticateWarm(bearer(tokens)), null, `${name}: warm path, revoker`)
         })
       }
 

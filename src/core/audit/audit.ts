@@ -17,8 +17,9 @@ const MAX_USER_AGENT = 512
 
 /**
  * Runs a change and the audit events that record it in one transaction, so there is never a
- * change without its event nor an event without its change. The optional file sink is written
- * only after the commit.
+ * change without its event nor an event without its change. `record` collects an event; they are
+ * all appended when the change's work is done, still inside its transaction. The optional file
+ * sink is written only after the commit.
  */
 export class AuditTrail {
   readonly #store: Store
@@ -38,11 +39,14 @@ export class AuditTrail {
     const written: AuditEvent[] = []
     const result = await this.#store.transaction(async (tx) => {
       written.length = 0 // a retried transaction starts its list again
-      return fn(tx, async (input) => {
-        const event = this.#build(input, ctx)
-        await tx.audit.append(event)
-        written.push(event)
+      const value = await fn(tx, (input) => {
+        written.push(this.#build(input, ctx))
+        return Promise.resolve()
       })
+      // Appended together after the change itself: the chain head is locked last and only
+      // once, however many events the change records.
+      await tx.audit.append(...written)
+      return value
     })
     for (const event of written) this.#sink?.write(event)
     return result

@@ -12,16 +12,16 @@ function minDate(a: Date, b: Date): Date {
 }
 
 /** Signs an access token for a live session; never valid past the session's absolute end. */
-export async function signAccessToken(
+export function signAccessToken(
   ctx: CoreContext,
   session: Session,
   now: Date,
-): Promise<{ accessToken: string; expiresIn: number }> {
+): { accessToken: string; expiresIn: number } {
   const expiresAt = minDate(
     new Date(now.getTime() + ctx.settings.accessTokenTtlSeconds * 1000),
     session.expiresAt,
   )
-  const accessToken = await issueAccessToken(
+  const accessToken = issueAccessToken(
     ctx.keys,
     { issuer: ctx.settings.issuer, audience: ctx.settings.audience },
     { userId: session.userId, sessionId: session.id },
@@ -71,7 +71,7 @@ export async function startSession(
     await record({ type: event, userId: user.id, sessionId: created.id, data: eventData })
     return created
   })
-  const { accessToken, expiresIn } = await signAccessToken(ctx, session, now)
+  const { accessToken, expiresIn } = signAccessToken(ctx, session, now)
   return {
     accessToken,
     tokenType: 'bearer',

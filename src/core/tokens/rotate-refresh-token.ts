@@ -71,7 +71,7 @@ export async function rotateRefreshToken(
     )
     throw invalidRefreshToken()
   }
-  const { accessToken, expiresIn } = await signAccessToken(ctx, session, now)
+  const { accessToken, expiresIn } = signAccessToken(ctx, session, now)
   return {
     accessToken,
     tokenType: 'bearer',

@@ -10,10 +10,56 @@ import {
 import { AUDIT_GENESIS_HASH, hashAuditRow } from './audit-chain.js'
 import { parseScalarRecord, serializeScalarRecord } from './rows.js'
 import type { AuditEventsTable } from './schema.js'
+import { PreparedQuery } from './prepared-query.js'
 import { atomically, type SqlContext } from './sql-context.js'
 
 const MAX_PAGE = 1_000
 const VERIFY_BATCH = 500
+// 13 columns a row: 500 rows stay far below every driver's parameter limit.
+const INSERT_CHUNK = 500
+
+// The statements of every audited change (prepared-query.ts).
+const LOCK_HEAD = new PreparedQuery(({ db, lockRows }) =>
+  lockRows(db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1)),
+)
+const MOVE_HEAD = new PreparedQuery(({ db }, value) =>
+  db
+    .updateTable('audit_chain_head')
+    .set({ seq: value<number>(0), hash: value<string>(1) })
+    .where('id', '=', 1),
+)
+const AUDIT_COLUMNS = [
+  'seq',
+  'id',
+  'at',
+  'type',
+  'user_id',
+  'actor_id',
+  'session_id',
+  'ip',
+  'user_agent',
+  'data',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof AuditEventsTable)[]
+// A change records one or two events (a login that ends another session: two); more are rare
+// and go through the builder.
+const PREPARED_INSERT_ROWS = 4
+const INSERT_ROWS = Array.from({ length: PREPARED_INSERT_ROWS + 1 }, (_, count) =>
+  count === 0
+    ? null
+    : new PreparedQuery(({ db }, value) =>
+        db.insertInto('audit_events').values(
+          Array.from({ length: count }, (_row, r) => {
+            const row: Record<string, unknown> = {}
+            AUDIT_COLUMNS.forEach((column, c) => {
+              row[column] = value(r * AUDIT_COLUMNS.length + c)
+            })
+            return row as unknown as AuditEventsTable // every column set just above
+          }),
+        ),
+      ),
+)
 
 function isAuditEventType(value: string): value is AuditEventType {
   return (AUDIT_EVENT_TYPES as readonly string[]).includes(value)
@@ -45,36 +91,46 @@ export class SqlAuditStore implements AuditStore {
    * Appends under a lock on the one-row chain head (SQLite: the write lock), so concurrent
    * appends line up and the chain never forks. The lock is held until the caller's transaction
    * ends: append last in a transaction, which keeps the wait short and the lock order (user row,
-   * then chain head) the same everywhere.
+   * then chain head) the same everywhere. Several events cost one head read, one insert per
+   * chunk and one head update: a login that ends another session records two.
    */
-  async append(event: NewAuditEvent): Promise<void> {
-    await atomically(this.#context, async ({ db, lockRows }) => {
-      const head = await lockRows(
-        db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1),
-      ).executeTakeFirstOrThrow()
-      const unhashed: Omit<AuditEventsTable, 'hash'> = {
-        seq: head.seq + 1,
-        id: event.id,
-        at: event.at.getTime(),
-        type: event.type,
-        user_id: event.userId,
-        actor_id: event.actorId,
-        session_id: event.sessionId,
-        ip: event.ip,
-        user_agent: event.userAgent,
-        data: serializeScalarRecord(event.data),
-        prev_hash: head.hash,
+  async append(...events: NewAuditEvent[]): Promise<void> {
+    if (events.length === 0) return
+    await atomically(this.#context, async (context) => {
+      const [locked] = (await LOCK_HEAD.execute(context)).rows
+      if (locked === undefined) throw new Error('the audit chain head row is missing')
+      let head = locked
+      const rows: AuditEventsTable[] = []
+      for (const event of events) {
+        const unhashed: Omit<AuditEventsTable, 'hash'> = {
+          seq: head.seq + 1,
+          id: event.id,
+          at: event.at.getTime(),
+          type: event.type,
+          user_id: event.userId,
+          actor_id: event.actorId,
+          session_id: event.sessionId,
+          ip: event.ip,
+          user_agent: event.userAgent,
+          data: serializeScalarRecord(event.data),
+          prev_hash: head.hash,
+        }
+        const hash = hashAuditRow(unhashed)
+        rows.push({ ...unhashed, hash })
+        head = { seq: unhashed.seq, hash }
       }
-      const hash = hashAuditRow(unhashed)
-      await db
-        .insertInto('audit_events')
-        .values({ ...unhashed, hash })
-        .execute()
-      await db
-        .updateTable('audit_chain_head')
-        .set({ seq: unhashed.seq, hash })
-        .where('id', '=', 1)
-        .execute()
+      const prepared = INSERT_ROWS[rows.length]
+      if (prepared !== undefined && prepared !== null) {
+        await prepared.execute(context, ...rows.flatMap((row) => AUDIT_COLUMNS.map((c) => row[c])))
+      } else {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await context.db
+            .insertInto('audit_events')
+            .values(rows.slice(i, i + INSERT_CHUNK))
+            .execute()
+        }
+      }
+      await MOVE_HEAD.execute(context, head.seq, head.hash)
     })
   }
 

@@ -1,7 +1,7 @@
 import type { MfaStore } from '../../core/ports.js'
 import type { TotpFactor } from '../../core/types.js'
 import { toDateOrNull, toHex } from './rows.js'
-import { atomically, type SqlContext } from './sql-context.js'
+import { atomically, lockUserRow, type SqlContext } from './sql-context.js'
 
 const CODE_CHUNK = 100
 
@@ -29,9 +29,10 @@ export class SqlMfaStore implements MfaStore {
   }
 
   async savePendingTotp(userId: string, secretEncrypted: string, now: Date): Promise<boolean> {
-    return atomically(this.#context, async ({ db, lockRows }) => {
+    return atomically(this.#context, async (context) => {
+      const { db } = context
       // The user's row lock serialises two set-ups racing to insert the first factor.
-      await lockRows(db.selectFrom('users').select('id').where('id', '=', userId)).execute()
+      await lockUserRow(context, userId)
       const current = await db
         .selectFrom('totp_factors')
         .select('enabled_at')

@@ -5,7 +5,38 @@ import type {
 } from '../../core/ports.js'
 import type { NewRefreshToken, RefreshConsumeResult } from '../../core/types.js'
 import { fromHex, toDateOrNull, toHex } from './rows.js'
+import { PreparedQuery } from './prepared-query.js'
 import { atomically, type SqlContext } from './sql-context.js'
+
+// The statements of every login and every refresh (prepared-query.ts).
+const SPEND = new PreparedQuery(({ db }, value) =>
+  db
+    .updateTable('refresh_tokens')
+    .set({ spent_at: value<number>(0) })
+    .where('token_hash', '=', value<string>(1))
+    .where('spent_at', 'is', null)
+    .where('expires_at', '>', value<number>(0)),
+)
+const FIND_LOCKED = new PreparedQuery(({ db, lockRows }, value) =>
+  lockRows(
+    db
+      .selectFrom('refresh_tokens')
+      .select(['session_id', 'spent_at'])
+      .where('token_hash', '=', value<string>(0)),
+  ),
+)
+const FIND_SESSION_OF = new PreparedQuery(({ db }, value) =>
+  db.selectFrom('refresh_tokens').select('session_id').where('token_hash', '=', value<string>(0)),
+)
+const ISSUE = new PreparedQuery(({ db }, value) =>
+  db.insertInto('refresh_tokens').values({
+    token_hash: value(0),
+    session_id: value(1),
+    created_at: value(2),
+    expires_at: value(3),
+    spent_at: null,
+  }),
+)
 
 export class SqlRefreshTokenStore implements RefreshTokenStore {
   readonly #context: SqlContext
@@ -15,16 +46,13 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
   }
 
   async issue(token: NewRefreshToken): Promise<void> {
-    await this.#context.db
-      .insertInto('refresh_tokens')
-      .values({
-        token_hash: toHex(token.tokenHash),
-        session_id: token.sessionId,
-        created_at: token.createdAt.getTime(),
-        expires_at: token.expiresAt.getTime(),
-        spent_at: null,
-      })
-      .execute()
+    await ISSUE.execute(
+      this.#context,
+      toHex(token.tokenHash),
+      token.sessionId,
+      token.createdAt.getTime(),
+      token.expiresAt.getTime(),
+    )
   }
 
   async findByHash(tokenHash: Uint8Array): Promise<RefreshTokenRecord | null> {
@@ -55,24 +83,13 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
   async consume(input: RefreshConsumeInput): Promise<RefreshConsumeResult | null> {
     const presented = toHex(input.presentedHash)
     const now = input.now.getTime()
-    return atomically(this.#context, async ({ db, lockRows }) => {
-      const spend = await db
-        .updateTable('refresh_tokens')
-        .set({ spent_at: now })
-        .where('token_hash', '=', presented)
-        .where('spent_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst()
-      const row = await lockRows(
-        db
-          .selectFrom('refresh_tokens')
-          .select(['session_id', 'spent_at'])
-          .where('token_hash', '=', presented),
-      ).executeTakeFirst()
+    return atomically(this.#context, async (context) => {
+      const spend = await SPEND.execute(context, now, presented)
+      const [row] = (await FIND_LOCKED.execute(context, presented)).rows
       if (row === undefined) return null
       const sessionId = row.session_id
-      if (spend.numUpdatedRows === 1n) {
-        await this.#storeSuccessor(db, input, sessionId)
+      if (spend.numAffectedRows === 1n) {
+        await this.#storeSuccessor(context, input, sessionId)
         return { kind: 'rotated', sessionId }
       }
       if (row.spent_at === null) return { kind: 'expired', sessionId }
@@ -84,29 +101,22 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
   // Core derives the successor from the presented token, so a successor that somehow exists
   // already on this session is the very token this call would store: keep it, don't fail.
   async #storeSuccessor(
-    db: SqlContext['db'],
+    context: SqlContext,
     input: RefreshConsumeInput,
     sessionId: string,
   ): Promise<void> {
     const tokenHash = toHex(input.successor.tokenHash)
-    const existing = await db
-      .selectFrom('refresh_tokens')
-      .select('session_id')
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst()
+    const [existing] = (await FIND_SESSION_OF.execute(context, tokenHash)).rows
     if (existing !== undefined) {
       if (existing.session_id === sessionId) return
       throw new Error("refresh token successor collides with another session's token")
     }
-    await db
-      .insertInto('refresh_tokens')
-      .values({
-        token_hash: tokenHash,
-        session_id: sessionId,
-        created_at: input.successor.createdAt.getTime(),
-        expires_at: input.successor.expiresAt.getTime(),
-        spent_at: null,
-      })
-      .execute()
+    await ISSUE.execute(
+      context,
+      tokenHash,
+      sessionId,
+      input.successor.createdAt.getTime(),
+      input.successor.expiresAt.getTime(),
+    )
   }
 }

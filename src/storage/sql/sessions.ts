@@ -3,7 +3,8 @@ import type { NewSession, RevokeReason, Session, User } from '../../core/types.j
 import { SESSION_COLUMNS, toHex, toSession, toUser } from './rows.js'
 import type { CompiledQuery, Kysely } from 'kysely'
 import type { Database, SessionsTable } from './schema.js'
-import { atomically, type SqlContext } from './sql-context.js'
+import { PreparedQuery } from './prepared-query.js'
+import { atomically, lockUserRow, type SqlContext } from './sql-context.js'
 
 function findWithUserQuery(db: Kysely<Database>, id: string) {
   return db
@@ -34,6 +35,38 @@ type FindWithUserRow = NonNullable<
 // Keeps `id in (...)` lists well below every driver's parameter limit.
 const REVOKE_CHUNK = 500
 
+// The statements of every login (prepared-query.ts).
+const INSERT_SESSION = new PreparedQuery(({ db }, value) =>
+  db.insertInto('sessions').values({
+    id: value(0),
+    user_id: value(1),
+    secret_hash: value(2),
+    created_at: value(3),
+    last_seen_at: value(4),
+    expires_at: value(5),
+    ip: value(6),
+    user_agent: value(7),
+    revoked_at: null,
+    revoke_reason: null,
+  }),
+)
+const ACTIVE_SESSION_IDS = new PreparedQuery(({ db, lockRows }, value) =>
+  lockRows(
+    db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', value<string>(0))
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', value<number>(1)),
+  ),
+)
+const REVOKE_ONE = new PreparedQuery(({ db }, value) =>
+  db
+    .updateTable('sessions')
+    .set({ revoked_at: value<number>(0), revoke_reason: value<RevokeReason>(1) })
+    .where('id', '=', value<string>(2)),
+)
+
 export class SqlSessionStore implements SessionStore {
   readonly #context: SqlContext
   #findWithUser: CompiledQuery<FindWithUserRow> | undefined
@@ -55,7 +88,17 @@ export class SqlSessionStore implements SessionStore {
       revoked_at: null,
       revoke_reason: null,
     }
-    await this.#context.db.insertInto('sessions').values(row).execute()
+    await INSERT_SESSION.execute(
+      this.#context,
+      row.id,
+      row.user_id,
+      row.secret_hash,
+      row.created_at,
+      row.last_seen_at,
+      row.expires_at,
+      row.ip,
+      row.user_agent,
+    )
     return toSession(row)
   }
 
@@ -133,16 +176,16 @@ export class SqlSessionStore implements SessionStore {
     now: Date,
     exceptId?: string,
   ): Promise<string[]> {
-    return atomically(this.#context, async ({ db, lockRows }) => {
-      await lockRows(db.selectFrom('users').select('id').where('id', '=', userId)).execute()
-      let active = db
-        .selectFrom('sessions')
-        .select('id')
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now.getTime())
-      if (exceptId !== undefined) active = active.where('id', '!=', exceptId)
-      const ids = (await lockRows(active).execute()).map((row) => row.id)
+    return atomically(this.#context, async (context) => {
+      const { db } = context
+      await lockUserRow(context, userId)
+      const active = await ACTIVE_SESSION_IDS.execute(context, userId, now.getTime())
+      const ids = active.rows.map((row) => row.id).filter((id) => id !== exceptId)
+      if (ids.length === 1 && ids[0] !== undefined) {
+        // The usual case (one session per user): a prepared statement, not a built list.
+        await REVOKE_ONE.execute(context, now.getTime(), reason, ids[0])
+        return ids
+      }
       for (let i = 0; i < ids.length; i += REVOKE_CHUNK) {
         await db
           .updateTable('sessions')

@@ -44,3 +44,15 @@ export async function atomically<T>(
   if (context.db.isTransaction) return work(context)
   return runTransaction(context.db, (trx) => work({ ...context, db: trx }))
 }
+
+/**
+ * Locks one user's row until the transaction ends, so that user's writers run one at a time.
+ * SQLite needs no statement for it: every transaction there begins IMMEDIATE and so already holds
+ * the database's write lock.
+ */
+export async function lockUserRow(context: SqlContext, userId: string): Promise<void> {
+  if (context.kind === 'sqlite') return
+  await context
+    .lockRows(context.db.selectFrom('users').select('id').where('id', '=', userId))
+    .execute()
+}

@@ -45,6 +45,11 @@ export class SqliteSessionCache implements SessionCache {
     return { entry: null, ticket: String(this.#local.generation) }
   }
 
+  peek(sessionId: string): CachedSession | null {
+    this.#dropIfWrittenElsewhere()
+    return this.#local.get(sessionId, Date.now())
+  }
+
   async set(entry: CachedSession, ticket: string): Promise<void> {
     // A write elsewhere since the ticket was taken bumps the generation, so the fill is dropped.
     this.#dropIfWrittenElsewhere()

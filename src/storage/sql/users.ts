@@ -18,9 +18,22 @@ import {
   type UserRow,
 } from './rows.js'
 import type { UsersTable } from './schema.js'
+import { PreparedQuery } from './prepared-query.js'
 import { type SqlContext } from './sql-context.js'
 
 const MAX_PAGE = 1_000
+
+// Every login and every session fill starts with one of these.
+function findUserBy(column: 'id' | 'email' | 'username_key'): PreparedQuery<UserRow> {
+  return new PreparedQuery(({ db }, value) =>
+    db.selectFrom('users').select(USER_COLUMNS).where(column, '=', value<string>(0)),
+  )
+}
+const FIND_USER_BY = {
+  id: findUserBy('id'),
+  email: findUserBy('email'),
+  username_key: findUserBy('username_key'),
+}
 
 // `!` as the LIKE escape character: backslash means different things in MySQL string literals
 // and in standard SQL, `!` means the same on all three.
@@ -139,11 +152,10 @@ export class SqlUserStore implements UserStore {
     return Number(row.n)
   }
 
-  #findBy(column: 'id' | 'email' | 'username_key', value: string): Promise<UserRow | undefined> {
-    return this.#context.db
-      .selectFrom('users')
-      .select(USER_COLUMNS)
-      .where(column, '=', value)
-      .executeTakeFirst()
+  async #findBy(
+    column: 'id' | 'email' | 'username_key',
+    value: string,
+  ): Promise<UserRow | undefined> {
+    return (await FIND_USER_BY[column].execute(this.#context, value)).rows[0]
   }
 }

@@ -79,6 +79,21 @@ export function describeAudit(fixture: StoreFixture): void {
       assert.equal((await audit.query({ limit: 100 })).items.length, 23)
     })
 
+    it('appends several events in one call, in order, as one stretch of the chain', async () => {
+      const { audit } = fixture.store
+      await appendEvents(fixture.store, 1)
+      const batch = [0, 1, 2].map((i) => newEvent({ at: at(10 + i), data: { batch: i } }))
+      await audit.append(...batch)
+      await audit.append()
+      const page = await audit.query({ limit: 10 })
+      assert.deepEqual(
+        page.items.slice(0, 3).map((e) => e.id),
+        batch.map((e) => e.id).reverse(),
+      )
+      assert.deepEqual(page.items.slice(0, 3), [...batch].reverse())
+      assert.deepEqual(await audit.verifyChain(), { ok: true, count: 4 })
+    })
+
     it('reports an edited event', async () => {
       const { audit, tamper } = fixture.store
       const events = await appendEvents(fixture.store, 4)
