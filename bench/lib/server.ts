@@ -13,10 +13,13 @@ import { startProcess, withChildren, type Started } from './proc.ts'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const fromSource = process.env['BENCH_FROM_SOURCE'] === '1'
 
-/** `npm run build` (tsc into dist/), once per bench process, unless BENCH_FROM_SOURCE=1. */
+/**
+ * `npm run build` (tsc into dist/), once per bench process, unless BENCH_FROM_SOURCE=1 or
+ * BENCH_SKIP_BUILD=1 (bench/side-by-side.sh has built both checkouts already).
+ */
 let built = false
 export function buildForBench(): void {
-  if (fromSource || built) return
+  if (fromSource || built || process.env['BENCH_SKIP_BUILD'] === '1') return
   const result = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' })
   if (result.status !== 0)
     throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`)
