@@ -15,7 +15,7 @@ import { atomically, type SqlContext } from './sql-context.js'
 
 const MAX_PAGE = 1_000
 const VERIFY_BATCH = 500
-// 13 columns a row: 500 rows stay far below every driver's parameter limit.
+// 12 columns a row: 500 rows stay far below every driver's parameter limit.
 const INSERT_CHUNK = 500
 
 // The statements of every audited change (prepared-query.ts).
