@@ -15,15 +15,6 @@ export interface PasswordHasherOptions {
   readonly params?: Argon2Params
 }
 
-/**
- * Each hash thread holds its next task as well as the one it runs. A task is synchronous, so the
- * second waits in the thread's own message queue and starts the moment the first ends; with one
- * task per thread the thread sat idle until the event loop, busy with other requests, got round
- * to handing it the next one. Piscina still gives a new task to the least busy thread first.
- * Measured in the bench's login phase: the hash threads kept busier, logins/s up ~10-15%.
- */
-const TASKS_PER_THREAD = 2
-
 /** Is `hash` argon2id at least as strong as `params`? Anything else is upgraded at next login. */
 export function isCurrentArgon2Hash(hash: string, params: Argon2Params = ARGON2_PARAMS): boolean {
   const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hash)
@@ -58,7 +49,6 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
     maxThreads: options.threads,
     maxQueue: options.maxQueue,
     idleTimeout: Number.POSITIVE_INFINITY,
-    concurrentTasksPerWorker: TASKS_PER_THREAD,
   })
   let dummyHash: Promise<string> | undefined
 
