@@ -1,8 +1,11 @@
 // CPU per request by thread: starts the server of this checkout (its dist/ build), runs one load
 // phase and reads /proc/<pid>/task before and after it. Prints one JSON line.
 //
-//   node --import tsx bench/thread-cpu.ts login|me-bearer|me-cookie
+//   node --import tsx bench/thread-cpu.ts login|me-bearer|me-cookie|bare|bare-headers
 //   env: PORT (3200; the probe uses PORT + 100), DURATION (10), WARMUP (2)
+//
+// `bare` and `bare-headers` measure the HTTP ceiling (bench/bare-fastify.ts) the same way, so
+// that /auth/me's CPU per request can be set beside the bare route's measured at the same time.
 //
 // Threads are told apart by what they are: the main thread (the event loop), the password-hash
 // threads (nice 10, src/crypto/thread-priority.ts) and the rest (V8's GC and compiler threads,
@@ -12,7 +15,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { login, loginLoad, meLoad, newChecks, registerMany } from './lib/flows.ts'
 import type { Load } from './lib/load.ts'
 import { measure } from './lib/load.ts'
-import { startServer } from './lib/server.ts'
+import { startProcess } from './lib/proc.ts'
+import { startServer, type RunningServer } from './lib/server.ts'
 
 type ThreadKind = 'main' | 'hash' | 'other'
 
@@ -29,29 +33,51 @@ function threadSeconds(pid: number): Map<string, { kind: ThreadKind; seconds: nu
   return threads
 }
 
+const phases = ['login', 'me-bearer', 'me-cookie', 'bare', 'bare-headers']
 const phase = process.argv[2] ?? ''
-if (!['login', 'me-bearer', 'me-cookie'].includes(phase)) {
-  console.error('usage: bench/thread-cpu.ts login|me-bearer|me-cookie')
+if (!phases.includes(phase)) {
+  console.error(`usage: bench/thread-cpu.ts ${phases.join('|')}`)
   process.exit(2)
 }
 const port = Number(process.env['PORT'] ?? '3200')
 const duration = Number(process.env['DURATION'] ?? '10')
 const warmup = Number(process.env['WARMUP'] ?? '2')
-const server = await startServer({ port, probePort: port + 100 })
-const checks = newChecks()
-try {
+const bare = phase.startsWith('bare')
+
+/** The bare route in its own process, shaped like a RunningServer for `measure`. */
+async function startBare(): Promise<RunningServer> {
+  const started = await startProcess(
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      new URL('./bare-fastify.ts', import.meta.url).pathname,
+    ],
+    { ...process.env, PORT: String(port), HEADERS: phase === 'bare-headers' ? '1' : '0' },
+    `http://127.0.0.1:${port}/hello`,
+  )
+  return {
+    url: `http://127.0.0.1:${port}`,
+    process: started,
+    pids: () => [started.pid],
+    probePorts: [],
+    stop: () => started.stop(),
+  }
+}
+
+async function loadFor(server: RunningServer): Promise<Load> {
+  if (bare) return { connections: 32, requests: [{ method: 'GET', path: '/hello' }] }
   const users = await registerMany(server.url, `cpu${Date.now().toString(36)}`, 16)
   const first = users[0]
   if (first === undefined) throw new Error('no account')
-  const load: Load =
-    phase === 'login'
-      ? loginLoad(32, users, checks)
-      : meLoad(
-          32,
-          await login(server.url, first),
-          phase === 'me-bearer' ? 'bearer' : 'cookie',
-          checks,
-        )
+  if (phase === 'login') return loginLoad(32, users, checks)
+  const session = await login(server.url, first)
+  return meLoad(32, session, phase === 'me-bearer' ? 'bearer' : 'cookie', checks)
+}
+
+const server = bare ? await startBare() : await startServer({ port, probePort: port + 100 })
+const checks = newChecks()
+try {
+  const load = await loadFor(server)
   if (warmup > 0) await measure(server, { warmup: load }, warmup, 0)
   const before = threadSeconds(server.process.pid)
   const [result] = await measure(server, { [phase]: load }, duration, 0)
@@ -61,10 +87,11 @@ try {
   for (const [tid, now] of after) {
     perRequest[now.kind] += now.seconds - (before.get(tid)?.seconds ?? 0)
   }
-  const us = (seconds: number): number => Math.round((seconds * 1e6) / result.total)
+  const us = (seconds: number): number => Math.round((seconds * 1e7) / result.total) / 10
   console.log(
     JSON.stringify({
       checkout: process.cwd(),
+      port,
       phase,
       rps: result.rps,
       cpuMicrosecondsPerRequest: {

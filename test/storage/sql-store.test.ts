@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { describe, it } from 'node:test'
+import Database from 'better-sqlite3'
 import { AuthError } from '../../src/core/errors.ts'
 import { openSqlStore, runMigrations } from '../../src/storage/sql/open-store.ts'
 import { storeSkipReason } from '../helpers/services.ts'
 import { createTestDatabase } from './sql-test-stores.ts'
 
-const MIGRATIONS = ['0001-initial', '0002-factors-and-tokens']
+const MIGRATIONS = ['0001-initial', '0002-factors-and-tokens', '0003-live-sessions-index']
 
 function isUnavailable(error: unknown): boolean {
   return error instanceof AuthError && error.code === 'service_unavailable'
@@ -24,24 +25,24 @@ for (const kind of ['sqlite', 'postgres', 'mysql'] as const) {
           MIGRATIONS.map((name, i) => ({ name, executed: executed[i], changed: changed[i] }))
         assert.deepEqual(
           await runMigrations(database.url, 'status'),
-          states([false, false], [false, false]),
+          states([false, false, false], [false, false, false]),
         )
         await assert.rejects(openSqlStore(database.url), /schema is behind.*latchkey migrate up/)
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true], [true, true]),
+          states([true, true, true], [true, true, true]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true], [false, false]),
+          states([true, true, true], [false, false, false]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'down'),
-          states([true, false], [false, true]),
+          states([true, true, false], [false, false, true]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true], [false, true]),
+          states([true, true, true], [false, false, true]),
         )
         const store = await openSqlStore(database.url)
         assert.equal(await store.users.count(), 0)
@@ -69,6 +70,32 @@ for (const kind of ['sqlite', 'postgres', 'mysql'] as const) {
     })
   })
 }
+
+describe('SQL store indexes (SQLite query plans)', () => {
+  it('finds a user’s live sessions, which every login reads, without visiting revoked ones', async () => {
+    const database = await createTestDatabase('sqlite')
+    try {
+      await runMigrations(database.url, 'up')
+      const db = new Database(database.url.slice('sqlite:'.length), { readonly: true })
+      const plan = db
+        .prepare(
+          'explain query plan select id from sessions where user_id = ? and revoked_at is null and expires_at > ?',
+        )
+        .all('u', 0) as { detail: string }[]
+      db.close()
+      // All three terms are index constraints: the search starts at the user's first live,
+      // unexpired session instead of walking every session the user ever had.
+      assert.deepEqual(
+        plan.map((row) => row.detail),
+        [
+          'SEARCH sessions USING INDEX sessions_user_live_idx (user_id=? AND revoked_at=? AND expires_at>?)',
+        ],
+      )
+    } finally {
+      await database.drop()
+    }
+  })
+})
 
 describe('SQL store outages', () => {
   for (const url of ['postgres://postgres@127.0.0.1:1/test', 'mysql://root@127.0.0.1:1/test']) {

@@ -4,6 +4,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely'
 import type { SqlKind } from '../dialects/sql-dialect.js'
 import * as initial from './0001-initial.js'
 import * as factorsAndTokens from './0002-factors-and-tokens.js'
+import * as liveSessionsIndex from './0003-live-sessions-index.js'
 
 interface DialectMigration {
   up(db: Kysely<unknown>, kind: SqlKind): Promise<void>
@@ -14,6 +15,7 @@ interface DialectMigration {
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initial,
   '0002-factors-and-tokens': factorsAndTokens,
+  '0003-live-sessions-index': liveSessionsIndex,
 }
 
 /** Migrations get the dialect, for the few DDL details that differ (MySQL table options). */
