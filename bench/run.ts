@@ -25,6 +25,10 @@ const num = (name: string, fallback: number): number => {
 export const settings = {
   duration: num('DURATION', 10),
   warmup: num('WARMUP', 2),
+  // Logins run at ~150/s, not ~30,000/s: 2 s is 300 logins, and V8 was still compiling the login
+  // path (its compiler threads took ~0.3 ms per login, the event loop ~10% more in unoptimized
+  // code). 20 s (~3,000 logins) measures the steady state a running server is in.
+  loginWarmup: num('LOGIN_WARMUP', 20),
   connections: num('CONNECTIONS', 32),
   // Logins in flight during the storm: all hash threads busy, all within the pool's queue
   // (PASSWORD_HASH_MAX_QUEUE defaults to 64 per thread), so none is refused.

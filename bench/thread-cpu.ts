@@ -2,7 +2,8 @@
 // phase and reads /proc/<pid>/task before and after it. Prints one JSON line.
 //
 //   node --import tsx bench/thread-cpu.ts login|me-bearer|me-cookie|bare|bare-headers
-//   env: PORT (3200; the probe uses PORT + 100), DURATION (10), WARMUP (2)
+//   env: PORT (3200; the probe uses PORT + 100), DURATION (10), WARMUP (2; 20 for login, as in
+//   `npm run bench`: bench/run.ts says why)
 //
 // `bare` and `bare-headers` measure the HTTP ceiling (bench/bare-fastify.ts) the same way, so
 // that /auth/me's CPU per request can be set beside the bare route's measured at the same time.
@@ -41,7 +42,7 @@ if (!phases.includes(phase)) {
 }
 const port = Number(process.env['PORT'] ?? '3200')
 const duration = Number(process.env['DURATION'] ?? '10')
-const warmup = Number(process.env['WARMUP'] ?? '2')
+const warmup = Number(process.env['WARMUP'] ?? (phase === 'login' ? '20' : '2'))
 const bare = phase.startsWith('bare')
 
 /** The bare route in its own process, shaped like a RunningServer for `measure`. */

@@ -17,6 +17,8 @@ import { soak, type SoakResult } from './soak.ts'
 export interface PhaseSettings {
   readonly duration: number
   readonly warmup: number
+  /** Seconds of logins thrown away before the login phase (the JIT settles by call count). */
+  readonly loginWarmup: number
   readonly connections: number
   readonly stormConnections: number
   readonly overloadConnections: number
@@ -96,7 +98,7 @@ export async function runServerPhases(options: {
 
     if (workers === 0) await run({ register: registerLoad(c, tag) })
     const argon2 = await bracketed(options.baselines.argon2, () =>
-      run({ login: loginLoad(c, loginUsers, checks) }),
+      run({ login: loginLoad(c, loginUsers, checks) }, settings.loginWarmup),
     )
     const bare = await bracketed(options.baselines.bare, async () => {
       await run({ 'me (bearer)': meLoad(c, me, 'bearer', checks) })
