@@ -8,11 +8,11 @@ import { setFlagsFromString } from 'node:v8'
 
 // No allocation-site pretenuring in our processes, before anything else is loaded. V8 decides per
 // allocation site, from what survived its young-generation collections, to allocate that site's
-// objects straight in the old generation. Some starts of the server (about half, measured) had a
-// site on the request path so decided while it was starting up. From then on every request's
+// objects straight in the old generation. A third of the server's starts (10 of 29 measured) had
+// a site on the request path so decided while it was starting up. From then on every request's
 // objects were kept alive by short-lived objects in the old generation until a full collection:
-// ~4 MB promoted per young collection instead of ~0, 8-11 ms pauses, and a third to half of the
-// throughput, for the life of the process. Without pretenuring no start went that way (0 of 22).
+// ~4 MB promoted per young collection instead of ~0, 8-11 ms pauses, and 40-60% of the
+// throughput, for the life of the process. Without pretenuring no start went that way (0 of 30).
 // docs/decisions/008 has the measurements. An explicit `node --allocation-site-pretenuring` wins.
 const pretenuringChosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) =>
   arg.includes('allocation-site-pretenuring'),
