@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { setFlagsFromString } from 'node:v8'
 import Fastify from 'fastify'
-import { applySecurityHeaders } from '../src/http/security-headers.ts'
+import { securityHeaderPairs, setSecurityHeaders } from '../src/http/security-headers.ts'
 
 // The V8 setting `latchkey serve` runs with (bin/latchkey.js), so that the ceiling and the server
 // run on the same runtime. The bare route never showed the state that setting prevents, and runs
@@ -32,11 +32,11 @@ const user = {
   updated_at: '2026-11-21T11:09:59.034Z',
   profile: {},
 }
-const http = { https: false }
+const pairs = securityHeaderPairs({ https: false })
 if (withHeaders) {
   app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-request-id', randomUUID())
-    applySecurityHeaders(reply, http)
+    setSecurityHeaders(reply, pairs)
     done(null, payload)
   })
 }

@@ -1,6 +1,5 @@
 // The composition root: configuration in, concrete adapters wired, a ready Fastify app out. It
 // does not listen (src/cli/commands/serve.ts does), so tests drive it with app.inject().
-import { randomUUID } from 'node:crypto'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -26,13 +25,15 @@ import type {
 } from './core/ports.js'
 import { createPasswordHasher } from './crypto/password-hash.js'
 import { apiDocsPlugin } from './http/api-docs.js'
-import { addServerHeaders } from './http/server-headers.js'
+import { addServerHeaders, newRequestId } from './http/server-headers.js'
 import { httpsRedirectPlugin } from './http/https-redirect.js'
 import { createMetrics, metricsPlugin, type Metrics } from './http/metrics.js'
 import { introspectionPlugin } from './http/routes/introspect.js'
 import { latchkeyFrameworkErrors } from './http/framework-errors.js'
 import { lazyRequestLogger } from './http/lazy-request-logger.js'
+import { serverWithLane } from './http/lane-server.js'
 import { latchkeyPlugin } from './http/plugin.js'
+import { warmMeLane, type WarmMeLane } from './http/warm-me-lane.js'
 import { openMail, type MailOptions, type MailRuntime } from './mail/open-mail.js'
 import { createOAuthProviders } from './oauth/create-providers.js'
 import { pagesPlugin } from './pages/plugin.js'
@@ -67,6 +68,8 @@ export interface BuiltServer {
   readonly mail: MailRuntime
   /** Closes the app; its onClose hook closes everything the runtime opened. */
   close(): Promise<void>
+  /** How many requests the warm /auth/me lane has answered so far (0 while it is off). */
+  warmLaneAnswers(): number
 }
 
 // Never wait forever for a slow body (slowloris): 30 s is plenty for a 64 KiB JSON document.
@@ -174,6 +177,8 @@ export interface ServerOverrides {
   readonly logger?: PinoLogger
   /** Retry schedule, or another transport, for outgoing mail. */
   readonly mailDelivery?: MailOptions
+  /** Every request through Fastify (tests compare the warm /auth/me lane's answers with it). */
+  readonly withoutWarmLane?: boolean
 }
 
 /**
@@ -191,6 +196,7 @@ export async function buildServer(
   const metrics: Metrics | null = config.metrics.enabled
     ? createMetrics(() => hashQueueDepth())
     : null
+  let lane: WarmMeLane | null = null
   const runtime = await openRuntime(config, {
     ...overrides,
     logger,
@@ -214,22 +220,28 @@ export async function buildServer(
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Random ids, not Fastify's counter: they stay unique across restarts and nodes in the logs.
-    genReqId: () => randomUUID(),
+    genReqId: newRequestId,
     childLoggerFactory: lazyRequestLogger,
     // Clients cannot choose the id that ties their request to our log lines.
     requestIdHeader: false,
     // A malformed URL is refused before any plugin context exists: answer it as problem+json too.
     frameworkErrors: latchkeyFrameworkErrors(config.http),
+    // Fastify's own server, with the warm /auth/me lane in front once the app is ready.
+    serverFactory: serverWithLane(
+      () => lane,
+      (error) => logger.error({ err: error }, 'the warm /auth/me lane failed'),
+    ),
   })
   app.addHook('onClose', async () => {
     // Auth first: it lets background work finish, and that work may still queue mail.
     await runtime.close()
     await mail.close()
   })
-  addServerHeaders(app)
+  const serverHeaders = addServerHeaders(app)
+  const redirectsToHttps = config.http.https && config.trustProxy !== false
   try {
     // Before every route, so its hooks see them all (and a redirect precedes any other work).
-    if (config.http.https && config.trustProxy !== false) {
+    if (redirectsToHttps) {
       await app.register(httpsRedirectPlugin, { publicUrl: config.http.publicUrl })
     }
     if (metrics !== null) {
@@ -253,10 +265,26 @@ export async function buildServer(
       devOutbox: mail.devOutbox,
     })
     await app.ready()
+    // Not with METRICS=on: every answer is timed by an onResponse hook the lane would skip.
+    if (metrics === null && !overrides.withoutWarmLane) {
+      lane = warmMeLane({
+        auth: runtime.auth,
+        http: config.http,
+        draining: serverHeaders.draining,
+        logsRequests: () => logger.isLevelEnabled('info'),
+        redirectsToHttps,
+      })
+    }
   } catch (error) {
     await app.close().catch(() => undefined)
     await runtime.close()
     throw error
   }
-  return { app, auth: runtime.auth, mail, close: () => app.close() }
+  return {
+    app,
+    auth: runtime.auth,
+    mail,
+    close: () => app.close(),
+    warmLaneAnswers: () => lane?.answered() ?? 0,
+  }
 }

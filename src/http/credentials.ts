@@ -21,7 +21,11 @@ export function readCredential(request: FastifyRequest): Credential | null {
 }
 
 export function readBearer(request: FastifyRequest): string | null {
-  const header = request.headers.authorization
+  return bearerToken(request.headers.authorization)
+}
+
+/** The token of an `Authorization: Bearer` header value; null for any other value. */
+export function bearerToken(header: string | undefined): string | null {
   if (header === undefined) return null
   return BEARER.exec(header)?.[1] ?? null
 }

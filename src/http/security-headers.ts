@@ -18,13 +18,14 @@ const HSTS = 'max-age=31536000; includeSubDomains'
  * caches; a route that may be cached (the JWKS) sets its own header first.
  */
 export function securityHeaders(http: HttpSettings, csp: string = JSON_CSP): onSendHookHandler {
+  const pairs = securityHeaderPairs(http, csp)
   return function addSecurityHeaders(
     _request: FastifyRequest,
     reply: FastifyReply,
     payload: unknown,
     done: (err: null, payload: unknown) => void,
   ): void {
-    applySecurityHeaders(reply, http, csp)
+    setSecurityHeaders(reply, pairs)
     done(null, payload)
   }
 }
@@ -34,12 +35,36 @@ export function applySecurityHeaders(
   http: Pick<HttpSettings, 'https'>,
   csp: string = JSON_CSP,
 ): void {
-  reply.header('content-security-policy', csp)
-  reply.header('x-content-type-options', 'nosniff')
-  reply.header('referrer-policy', 'no-referrer')
-  reply.header('cross-origin-opener-policy', 'same-origin')
-  reply.header('cross-origin-resource-policy', 'same-origin')
-  reply.header('x-frame-options', 'DENY')
-  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
-  if (http.https) reply.header('strict-transport-security', HSTS)
+  setSecurityHeaders(reply, securityHeaderPairs(http, csp))
+}
+
+/** Sets `pairs` on the reply, keeping a Cache-Control the route chose. */
+export function setSecurityHeaders(reply: FastifyReply, pairs: readonly SecurityHeader[]): void {
+  for (const [name, value] of pairs) {
+    if (name === 'cache-control' && reply.hasHeader(name)) continue
+    reply.header(name, value)
+  }
+}
+
+export type SecurityHeader = readonly [name: string, value: string]
+
+/**
+ * The security headers in the order they are sent. The warm /auth/me lane (warm-me-lane.ts)
+ * writes the same list, so both paths answer with the same headers.
+ */
+export function securityHeaderPairs(
+  http: Pick<HttpSettings, 'https'>,
+  csp: string = JSON_CSP,
+): readonly SecurityHeader[] {
+  const pairs: SecurityHeader[] = [
+    ['content-security-policy', csp],
+    ['x-content-type-options', 'nosniff'],
+    ['referrer-policy', 'no-referrer'],
+    ['cross-origin-opener-policy', 'same-origin'],
+    ['cross-origin-resource-policy', 'same-origin'],
+    ['x-frame-options', 'DENY'],
+    ['cache-control', 'no-store'],
+  ]
+  if (http.https) pairs.push(['strict-transport-security', HSTS])
+  return Object.freeze(pairs)
 }

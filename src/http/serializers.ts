@@ -41,6 +41,24 @@ export function encodeUser(user: User): UserJSON {
   return encoded
 }
 
+/** What Fastify's serializer labels JSON with; a route sending JSON text labels it the same. */
+export const JSON_TYPE = 'application/json; charset=utf-8'
+
+const userJSONText = new WeakMap<User, string>()
+
+/**
+ * The same wire form as JSON text, made once per user object: GET /auth/me sends it as it is,
+ * and so does the warm /auth/me lane (warm-me-lane.ts), so both answer byte for byte alike.
+ */
+export function encodeUserText(user: User): string {
+  let text = userJSONText.get(user)
+  if (text === undefined) {
+    text = JSON.stringify(encodeUser(user))
+    userJSONText.set(user, text)
+  }
+  return text
+}
+
 function buildUserJSON(user: User): UserJSON {
   return {
     id: user.id,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 
 /**
@@ -12,7 +13,7 @@ import type { FastifyInstance } from 'fastify'
  *   ends the socket right after the answer, and `app.close()` can finish while keep-alive clients
  *   are connected.
  */
-export function addServerHeaders(app: FastifyInstance): void {
+export function addServerHeaders(app: FastifyInstance): ServerHeaders {
   let draining = false
   app.addHook('preClose', async () => {
     draining = true
@@ -22,4 +23,15 @@ export function addServerHeaders(app: FastifyInstance): void {
     if (draining) reply.header('connection', 'close')
     done(null, payload)
   })
+  return { draining: () => draining }
+}
+
+export interface ServerHeaders {
+  /** True once closing has begun (every answer then carries `Connection: close`). */
+  readonly draining: () => boolean
+}
+
+/** The request id: random, never the client's; also used by the warm /auth/me lane. */
+export function newRequestId(): string {
+  return randomUUID()
 }

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config/env.ts'
 import type { Auth } from '../../src/core/auth-api.ts'
 import type { Clock } from '../../src/core/ports.ts'
 import type { Config } from '../../src/config/config.ts'
-import { buildServer, type BuiltServer } from '../../src/server.ts'
+import { buildServer, type BuiltServer, type ServerOverrides } from '../../src/server.ts'
 
 export const PUBLIC_URL = 'http://localhost:3000'
 export const SESSION_COOKIE = '__Host-latchkey_session'
@@ -62,7 +62,7 @@ export interface TestServer extends BuiltServer {
  */
 export async function makeTestServer(
   env: Record<string, string> = {},
-  overrides: { readonly clock?: Clock } = {},
+  overrides: Pick<ServerOverrides, 'clock' | 'logger'> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'))
   let built: BuiltServer
