@@ -104,11 +104,16 @@ export function loginLoad(connections: number, emails: readonly string[], checks
   }
 }
 
+/**
+ * `path` '/auth/me?via=fastify' takes the route through Fastify's pipeline: the query string keeps
+ * the warm lane (src/http/warm-me-lane.ts) out, and the route ignores it.
+ */
 export function meLoad(
   connections: number,
   session: Session,
   via: 'bearer' | 'cookie',
   checks: Checks,
+  path = '/auth/me',
 ): Load {
   const headers: Record<string, string> =
     via === 'bearer'
@@ -119,7 +124,7 @@ export function meLoad(
     requests: [
       {
         method: 'GET',
-        path: '/auth/me',
+        path,
         headers,
         // A 200 only counts as a session check if it names the user.
         onResponse(status, body) {

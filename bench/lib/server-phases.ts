@@ -62,6 +62,9 @@ async function bracketed(
   return { before, after, mean: Math.round(((before + after) / 2) * 10) / 10 }
 }
 
+/** The informative phase's name. */
+export const ME_VIA_FASTIFY = 'me (bearer) via Fastify'
+
 export async function runServerPhases(options: {
   readonly settings: PhaseSettings
   readonly checks: Checks
@@ -103,6 +106,11 @@ export async function runServerPhases(options: {
     const bare = await bracketed(options.baselines.bare, async () => {
       await run({ 'me (bearer)': meLoad(c, me, 'bearer', checks) })
       await run({ 'me (cookie)': meLoad(c, me, 'cookie', checks) })
+      // Informative, not a target: the same check through Fastify's pipeline, as an app that
+      // mounts the plugin gets it (the lane is the standalone server's).
+      if (workers === 0) {
+        await run({ [ME_VIA_FASTIFY]: meLoad(c, me, 'bearer', checks, '/auth/me?via=fastify') })
+      }
     })
     if (workers === 0) {
       // No warm-up: a rotation cut off at the end of a warm-up would leave a spent token behind.
