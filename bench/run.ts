@@ -11,7 +11,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { newChecks, type Checks } from './lib/flows.ts'
 import { measure, type PhaseResult } from './lib/load.ts'
-import { startProcess } from './lib/proc.ts'
+import { startProcess, withChildren } from './lib/proc.ts'
 import { renderMarkdown, type BenchReport } from './lib/report.ts'
 import { runServerPhases } from './lib/server-phases.ts'
 
@@ -41,12 +41,20 @@ export const settings = {
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** `withHeaders`: the informative second baseline (bare-fastify.ts explains it). */
-async function bareFastify(withHeaders = false): Promise<PhaseResult> {
+/**
+ * `withHeaders`: the informative second baseline; `workers`: the same route on node:cluster
+ * workers, the informative ceiling of the cluster phases (bare-fastify.ts explains both).
+ */
+async function bareFastify(withHeaders = false, workers = 0): Promise<PhaseResult> {
   const port = 3098
   const bare = await startProcess(
     ['--import', import.meta.resolve('tsx'), `${root}bench/bare-fastify.ts`],
-    { ...process.env, PORT: String(port), HEADERS: withHeaders ? '1' : '0' },
+    {
+      ...process.env,
+      PORT: String(port),
+      HEADERS: withHeaders ? '1' : '0',
+      WORKERS: String(workers),
+    },
     `http://127.0.0.1:${port}/hello`,
   )
   try {
@@ -54,7 +62,11 @@ async function bareFastify(withHeaders = false): Promise<PhaseResult> {
       connections: settings.connections,
       requests: [{ method: 'GET', path: '/hello' }],
     }
-    const target = { url: `http://127.0.0.1:${port}`, pids: () => [bare.pid], probePorts: [] }
+    const target = {
+      url: `http://127.0.0.1:${port}`,
+      pids: () => withChildren(bare.pid),
+      probePorts: [],
+    }
     const [result] = await measure(target, { bare: load }, settings.duration, settings.warmup)
     if (result === undefined) throw new Error('no result')
     return result
@@ -108,6 +120,11 @@ const single = await runServerPhases({
   probePort: 3190,
   baselines,
 })
+const bareCluster =
+  settings.workers > 0
+    ? { ...(await bareFastify(false, settings.workers)), name: `bare, ${settings.workers} workers` }
+    : undefined
+if (bareCluster !== undefined) console.log(`bare fastify on workers: ${bareCluster.rps} req/s`)
 const cluster =
   settings.workers > 0
     ? await runServerPhases({
@@ -129,7 +146,7 @@ const report: BenchReport = {
     loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
   },
   settings,
-  baselines: { bare, bareWithHeaders, argon2 },
+  baselines: { bare, bareWithHeaders, bareCluster, argon2 },
   single,
   cluster,
   checks,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two checkouts measured at the same time (bench/thread-cpu.ts in each), so both see the same
 # host speed; each gets about half the machine, so compare CPU per request, not requests/s.
-#   bench/side-by-side.sh OTHER_CHECKOUT [PHASE (login|me-bearer|me-cookie)] [ROUNDS (3)]
+#   bench/side-by-side.sh OTHER_CHECKOUT [PHASE (login|me-bearer|me-cookie|refresh)] [ROUNDS (3)]
 # OTHER_CHECKOUT needs node_modules (a symlink to this one's will do): e.g.
 #   git worktree add /tmp/before <commit> && ln -s "$PWD/node_modules" /tmp/before/node_modules
 # and, if it predates bench/thread-cpu.ts, a copy of it (it only needs bench/lib/).

@@ -1,7 +1,7 @@
 // CPU per request by thread: starts the server of this checkout (its dist/ build), runs one load
 // phase and reads /proc/<pid>/task before and after it. Prints one JSON line.
 //
-//   node --import tsx bench/thread-cpu.ts login|me-bearer|me-cookie|bare|bare-headers
+//   node --import tsx bench/thread-cpu.ts login|me-bearer|me-cookie|refresh|bare|bare-headers
 //   env: PORT (3200; the probe uses PORT + 100), DURATION (10), WARMUP (2; 20 for login, as in
 //   `npm run bench`: bench/run.ts says why)
 //
@@ -13,7 +13,7 @@
 // libuv's pool). bench/side-by-side.sh runs it in two checkouts at once, so that both see the
 // same host speed: on this VM the speed drifts by tens of percent between runs a minute apart.
 import { readdirSync, readFileSync } from 'node:fs'
-import { login, loginLoad, meLoad, newChecks, registerMany } from './lib/flows.ts'
+import { login, loginLoad, meLoad, newChecks, refreshLoad, registerMany } from './lib/flows.ts'
 import type { Load } from './lib/load.ts'
 import { measure } from './lib/load.ts'
 import { startProcess } from './lib/proc.ts'
@@ -34,7 +34,7 @@ function threadSeconds(pid: number): Map<string, { kind: ThreadKind; seconds: nu
   return threads
 }
 
-const phases = ['login', 'me-bearer', 'me-cookie', 'bare', 'bare-headers']
+const phases = ['login', 'me-bearer', 'me-cookie', 'refresh', 'bare', 'bare-headers']
 const phase = process.argv[2] ?? ''
 if (!phases.includes(phase)) {
   console.error(`usage: bench/thread-cpu.ts ${phases.join('|')}`)
@@ -71,6 +71,8 @@ async function loadFor(server: RunningServer): Promise<Load> {
   const first = users[0]
   if (first === undefined) throw new Error('no account')
   if (phase === 'login') return loginLoad(32, users, checks)
+  if (phase === 'refresh')
+    return refreshLoad(await Promise.all(users.map((email) => login(server.url, email))), checks)
   const session = await login(server.url, first)
   return meLoad(32, session, phase === 'me-bearer' ? 'bearer' : 'cookie', checks)
 }

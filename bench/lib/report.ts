@@ -11,6 +11,8 @@ export interface BenchReport {
     readonly bare: PhaseResult
     /** The bare route answering /auth/me's body and headers: informative, not a target. */
     readonly bareWithHeaders?: PhaseResult
+    /** The bare route on the cluster's number of workers: informative, not a target. */
+    readonly bareCluster?: PhaseResult | undefined
     readonly argon2: { threads: number; perSecond: number; oneMs: number; seconds: number }
   }
   readonly single: ServerResults
@@ -102,13 +104,24 @@ function targets(results: ServerResults, label: string): string[] {
   return lines
 }
 
+function clusterShare(results: ServerResults, bareCluster: PhaseResult): string {
+  const share = (name: string): string => {
+    const phase = find(results, name)
+    return phase === undefined ? '-' : pct(phase.rps / bareCluster.rps)
+  }
+  return `${share('me (bearer)')} (bearer) and ${share('me (cookie)')} (cookie)`
+}
+
 export function renderMarkdown(report: BenchReport): string {
-  const { bare, bareWithHeaders, argon2 } = report.baselines
+  const { bare, bareWithHeaders, bareCluster, argon2 } = report.baselines
   const head =
     '| server | phase | conns | req/s | p50 ms | p99 ms | status | ratio | loop delay p99 ms | server cores | RSS max MiB |\n|---|---|---|---|---|---|---|---|---|---|---|'
   const rows = [row('baseline', bare, '100% (HTTP ceiling)')]
   if (bareWithHeaders !== undefined) {
     rows.push(row('baseline', bareWithHeaders, `${pct(bareWithHeaders.rps / bare.rps)} of bare`))
+  }
+  if (bareCluster !== undefined) {
+    rows.push(row('baseline', bareCluster, `${pct(bareCluster.rps / bare.rps)} of bare`))
   }
   for (const results of [report.single, report.cluster]) {
     if (results === null) continue
@@ -136,6 +149,12 @@ export function renderMarkdown(report: BenchReport): string {
       : [
           '',
           `Informative, not a target: the same bare route answering what a warm /auth/me puts on the wire (its ~260-byte user object, the security headers the spec requires, an X-Request-Id) ran at **${bareWithHeaders.rps} req/s, ${pct(bareWithHeaders.rps / bare.rps)} of the bare route**: the rest of the way to 100% is spent on the wire format before any authentication.`,
+        ]),
+    ...(bareCluster === undefined || report.cluster === null
+      ? []
+      : [
+          '',
+          `Informative, not a target: the bare route on ${report.cluster.workers} node:cluster workers, as \`serve --workers\` runs, answered **${bareCluster.rps} req/s, ${pct(bareCluster.rps / bare.rps)} of the single-process bare route** (the workers and autocannon share the two cores). Against it, the cluster's /auth/me came out at ${clusterShare(report.cluster, bareCluster)}.`,
         ]),
     '',
     'Measured again right before and after the phases they are ceilings of; the targets use the mean of that bracket:',
