@@ -177,8 +177,6 @@ export interface ServerOverrides {
   readonly logger?: PinoLogger
   /** Retry schedule, or another transport, for outgoing mail. */
   readonly mailDelivery?: MailOptions
-  /** Every request through Fastify (tests compare the warm /auth/me lane's answers with it). */
-  readonly withoutWarmLane?: boolean
 }
 
 /**
@@ -266,7 +264,7 @@ export async function buildServer(
     })
     await app.ready()
     // Not with METRICS=on: every answer is timed by an onResponse hook the lane would skip.
-    if (metrics === null && !overrides.withoutWarmLane) {
+    if (metrics === null) {
       lane = warmMeLane({
         auth: runtime.auth,
         http: config.http,

@@ -28,17 +28,19 @@ export function serverWithLane(
       }
       handler(request, response)
     })
-    server.keepAliveTimeout = numberOption(opts, 'keepAliveTimeout')
-    server.requestTimeout = numberOption(opts, 'requestTimeout')
-    server.setTimeout(numberOption(opts, 'connectionTimeout'))
-    const maxRequestsPerSocket = numberOption(opts, 'maxRequestsPerSocket')
+    // Fastify has filled in its defaults before it calls the factory; Node's stay otherwise.
+    const keepAliveTimeout = numberOption(opts, 'keepAliveTimeout')
+    if (keepAliveTimeout !== null) server.keepAliveTimeout = keepAliveTimeout
+    const requestTimeout = numberOption(opts, 'requestTimeout')
+    if (requestTimeout !== null) server.requestTimeout = requestTimeout
+    server.setTimeout(numberOption(opts, 'connectionTimeout') ?? 0)
+    const maxRequestsPerSocket = numberOption(opts, 'maxRequestsPerSocket') ?? 0
     if (maxRequestsPerSocket > 0) server.maxRequestsPerSocket = maxRequestsPerSocket
     return server
   }
 }
 
-// Fastify has filled in its defaults before it calls the factory; 0 is Node's "no limit".
-function numberOption(opts: Record<string, unknown>, name: string): number {
+function numberOption(opts: Record<string, unknown>, name: string): number | null {
   const value = opts[name]
-  return typeof value === 'number' ? value : 0
+  return typeof value === 'number' ? value : null
 }
