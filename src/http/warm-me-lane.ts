@@ -92,7 +92,8 @@ function readCredential(
   const bearer = bearerToken(authorization)
   if (bearer !== null) return { kind: 'bearer', token: bearer }
   if (cookieHeader === undefined) return null
-  // @fastify/cookie's own parser, as the route's request.cookies comes from.
+  // @fastify/cookie's own parser, which the route's request.cookies comes from. The plugin loads
+  // it while registering, and the lane exists only once the app is ready.
   const cookie = fastifyCookie.parse(cookieHeader)[SESSION_COOKIE]
   if (typeof cookie === 'string' && cookie.length > 0) return { kind: 'cookie', token: cookie }
   return null
