@@ -27,37 +27,36 @@ import type { JWKJSON, JWKSJSON } from './schemas/service.js'
 import type { SessionJSON } from './schemas/session.js'
 import type { AdminUserPatchBody, UserJSON } from './schemas/user.js'
 
-// Core's User objects are immutable, and a warm session check hands out the same one on every
-// request: its wire form (two toISOString calls and a profile copy) is made once per object.
-const encodedUsers = new WeakMap<User, UserJSON>()
-
-export function encodeUser(user: User): UserJSON {
-  let encoded = encodedUsers.get(user)
-  if (encoded === undefined) {
-    // Frozen: the one object is shared by every answer about this user object.
-    encoded = Object.freeze(buildUserJSON(user))
-    encodedUsers.set(user, encoded)
+/** `make`, run once per object: later calls with the same object get the first result. */
+function oncePerObject<K extends object, V>(make: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>()
+  return (key) => {
+    let value = made.get(key)
+    if (value === undefined) {
+      value = make(key)
+      made.set(key, value)
+    }
+    return value
   }
-  return encoded
 }
+
+// Core's User objects are immutable, and a warm session check hands out the same one on every
+// request: its wire form (two toISOString calls and a profile copy) is made once per object,
+// frozen because the one object is shared by every answer about this user object.
+export const encodeUser: (user: User) => UserJSON = oncePerObject((user: User) =>
+  Object.freeze(buildUserJSON(user)),
+)
 
 /** What Fastify's serializer labels JSON with; a route sending JSON text labels it the same. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
-
-const userJSONText = new WeakMap<User, string>()
 
 /**
  * The same wire form as JSON text, made once per user object: GET /auth/me sends it as it is,
  * and so does the warm /auth/me lane (warm-me-lane.ts), so both answer byte for byte alike.
  */
-export function encodeUserText(user: User): string {
-  let text = userJSONText.get(user)
-  if (text === undefined) {
-    text = JSON.stringify(encodeUser(user))
-    userJSONText.set(user, text)
-  }
-  return text
-}
+export const encodeUserText: (user: User) => string = oncePerObject((user: User) =>
+  JSON.stringify(encodeUser(user)),
+)
 
 function buildUserJSON(user: User): UserJSON {
   return {
