@@ -65,7 +65,13 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
       return await pool.run(task)
     } catch (error) {
       // Piscina refuses at once when its queue is full: shed load rather than queue for seconds.
-      if (error instanceof Error && /queue is at limit/i.test(error.message)) throw busy(error)
+      // It also fails every task still queued when the pool is destroyed at shutdown: those
+      // callers get the same 503, which asks them to come back, not a 500.
+      if (
+        error instanceof Error &&
+        /queue is at limit|terminating worker thread/i.test(error.message)
+      )
+        throw busy(error)
       throw error
     }
   }

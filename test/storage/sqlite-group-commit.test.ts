@@ -58,6 +58,7 @@ async function open(file: string, fsync: Fsync): Promise<Kysely<{ notes: Row }>>
           },
           walSync: new WalSync(file, fsync),
           walIndex: null,
+          checkpointer: null,
         }),
       createIntrospector: (k) => new SqliteIntrospector(k),
       createQueryCompiler: () => new SqliteQueryCompiler(),

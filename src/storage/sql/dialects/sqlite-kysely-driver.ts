@@ -11,6 +11,7 @@ import {
   type QueryResult,
 } from 'kysely'
 import type { BetterSqlite3 } from './sqlite-driver.js'
+import { CHECKPOINT_FRAMES, SAFETY_NET_FRAMES, type WalCheckpointer } from './wal-checkpointer.js'
 import type { WalIndexHeader } from './wal-index-header.js'
 import type { WalSync } from './wal-sync.js'
 
@@ -103,6 +104,8 @@ export interface SqliteDriverOptions {
   readonly walSync: WalSync | null
   /** Null for `:memory:`: `dataVersion()` then runs the pragma every time. */
   readonly walIndex: WalIndexHeader | null
+  /** Null for `:memory:`, and where SQLite should checkpoint in the committing connection. */
+  readonly checkpointer: WalCheckpointer | null
 }
 
 export class DurableSqliteDriver implements Driver {
@@ -112,15 +115,28 @@ export class DurableSqliteDriver implements Driver {
   #connection: SqliteConnection | null = null
   #dataVersion: BetterSqlite3.Statement | null = null
   #lastDataVersion = 0
+  #checkpointing = false
 
   constructor(options: SqliteDriverOptions) {
     this.#options = options
   }
 
   async init(): Promise<void> {
-    this.#db = this.#options.open()
-    this.#connection = new SqliteConnection(this.#db)
-    this.#dataVersion = this.#db.prepare('pragma data_version').pluck()
+    const db = this.#options.open()
+    this.#db = db
+    this.#connection = new SqliteConnection(db)
+    this.#dataVersion = db.prepare('pragma data_version').pluck()
+    const checkpointer = this.#options.checkpointer
+    if (checkpointer !== null) {
+      db.pragma(`wal_autocheckpoint = ${SAFETY_NET_FRAMES}`)
+      checkpointer.start((error) => {
+        // Checkpoint on commit again, as SQLite does by default, rather than let the WAL grow.
+        if (this.#db === db) db.pragma(`wal_autocheckpoint = ${CHECKPOINT_FRAMES}`)
+        process.emitWarning(
+          `SQLite checkpoints are back on the event loop: ${error instanceof Error ? error.message : String(error)}`,
+        )
+      })
+    }
   }
 
   /**
@@ -165,9 +181,34 @@ export class DurableSqliteDriver implements Driver {
     if (mustSync) connection.committedUnsynced = false
     this.#mutex.unlock()
     if (mustSync && this.#options.walSync !== null) await this.#options.walSync.sync()
+    if (mustSync) this.#checkpointIfDue()
+  }
+
+  /**
+   * Once enough of the WAL waits to be copied back, holds the connection (queries queue up, the
+   * loop goes on) while the checkpoint thread runs, so that it reaches the WAL's end
+   * (wal-checkpointer.ts). Not awaited: the commit that noticed it is already acknowledged.
+   */
+  #checkpointIfDue(): void {
+    const checkpointer = this.#options.checkpointer
+    if (checkpointer === null || this.#checkpointing || !checkpointer.due()) return
+    this.#checkpointing = true
+    void this.#mutex.lock().then(async () => {
+      try {
+        await checkpointer.run()
+      } catch {
+        // The thread has stopped, and its `onStopped` put the checkpoints back on commit.
+      } finally {
+        this.#mutex.unlock()
+        this.#checkpointing = false
+      }
+    })
   }
 
   async destroy(): Promise<void> {
+    // First, so that the server's connection is the last one and its close checkpoints the WAL
+    // and removes it.
+    await this.#options.checkpointer?.close()
     await this.#options.walSync?.close()
     this.#options.walIndex?.close()
     this.#db?.close()

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { Database, type BetterSqlite3 } from './sqlite-driver.js'
 import { SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
 import { DurableSqliteDriver } from './sqlite-kysely-driver.js'
+import { WalCheckpointer } from './wal-checkpointer.js'
 import { WalIndexHeader } from './wal-index-header.js'
 import { WalSync } from './wal-sync.js'
 import type { SqlDialect } from './sql-dialect.js'
@@ -52,6 +53,7 @@ export function createSqliteDialect(url: string): SqlDialect {
           open: () => openDatabase(file),
           walSync: file === ':memory:' ? null : new WalSync(file),
           walIndex: file === ':memory:' ? null : new WalIndexHeader(file),
+          checkpointer: file === ':memory:' ? null : new WalCheckpointer(file),
         })
         return driver
       },

@@ -1,0 +1,47 @@
+// The worker-pool hasher (src/crypto/password-hash.ts): what its callers see when the pool refuses
+// work, both when the queue is full and when the pool is closed under them at shutdown.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { createPasswordHasher } from '../../src/crypto/password-hash.ts'
+import { AuthError } from '../../src/core/errors.ts'
+
+function isServiceUnavailable(error: unknown): boolean {
+  return (
+    error instanceof AuthError &&
+    error.code === 'service_unavailable' &&
+    error.retryAfterSeconds !== undefined &&
+    error.retryAfterSeconds > 0
+  )
+}
+
+describe('password hasher refusals', () => {
+  it('answers service_unavailable with Retry-After once its queue is full', async () => {
+    const hasher = createPasswordHasher({ threads: 1, maxQueue: 1 })
+    try {
+      const stored = await hasher.hash('correct horse battery staple')
+      // One on the thread, one queued: the third is refused at once.
+      const results = await Promise.allSettled(
+        [1, 2, 3].map(() => hasher.verify(stored, 'correct horse battery staple')),
+      )
+      const refused = results.filter((r) => r.status === 'rejected')
+      assert.ok(refused.length >= 1, 'at least the third was refused')
+      for (const r of refused) assert.ok(isServiceUnavailable(r.reason), String(r.reason))
+    } finally {
+      await hasher.close()
+    }
+  })
+
+  it('answers service_unavailable, not an internal error, to tasks still queued at close', async () => {
+    const hasher = createPasswordHasher({ threads: 1, maxQueue: 16 })
+    const stored = await hasher.hash('correct horse battery staple')
+    const pending = Array.from({ length: 6 }, () =>
+      hasher.verify(stored, 'correct horse battery staple'),
+    )
+    const settled = Promise.allSettled(pending)
+    await hasher.close()
+    const results = await settled
+    const refused = results.filter((r) => r.status === 'rejected')
+    assert.ok(refused.length >= 1, 'the queued ones did not run')
+    for (const r of refused) assert.ok(isServiceUnavailable(r.reason), String(r.reason))
+  })
+})
