@@ -1,6 +1,6 @@
 // Kysely's SQLite driver, rewritten for two things it cannot do: acknowledge a write only once it
-// is on disk without blocking the event loop on fsync (group commit, wal-sync.ts), and keep
-// prepared statements (Kysely prepares every query anew, which on the hot path cost about as
+// is on disk without blocking the event loop on fsync (group commit, wal-sync.ts; checkpoints in
+// a thread of their own, wal-checkpointer.ts), and keep prepared statements (Kysely prepares every query anew, which on the hot path cost about as
 // much as running it). One connection, one mutex, as in Kysely's own driver: transactions run
 // one at a time within a process.
 import {

@@ -22,8 +22,10 @@ function startThread(workerData: CheckpointThreadData): Worker {
     return new Worker(new URL('./wal-checkpoint-thread.js', import.meta.url), { workerData })
   // Under tsx (tests, development) the thread is a .ts file too, and a worker's entry module does
   // not go through the loader that --import registered: register tsx in the thread first.
+  // Both resolved here: the thread's own code would resolve them from the working directory.
   const thread = new URL('./wal-checkpoint-thread.ts', import.meta.url).href
-  const script = `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(thread)}))`
+  const tsx = import.meta.resolve('tsx/esm/api')
+  const script = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(thread)}))`
   return new Worker(script, { eval: true, workerData })
 }
 
