@@ -1,8 +1,8 @@
 // Kysely's SQLite driver, rewritten for two things it cannot do: acknowledge a write only once it
 // is on disk without blocking the event loop on fsync (group commit, wal-sync.ts; checkpoints in
-// a thread of their own, wal-checkpointer.ts), and keep prepared statements (Kysely prepares every query anew, which on the hot path cost about as
-// much as running it). One connection, one mutex, as in Kysely's own driver: transactions run
-// one at a time within a process.
+// a thread of their own, wal-checkpointer.ts), and keep prepared statements (Kysely prepares
+// every query anew, which on the hot path cost about as much as running it). One connection, one
+// mutex, as in Kysely's own driver: transactions run one at a time within a process.
 import {
   CompiledQuery,
   SelectQueryNode,
@@ -132,9 +132,8 @@ export class DurableSqliteDriver implements Driver {
       checkpointer.start((error) => {
         // Checkpoint on commit again, as SQLite does by default, rather than let the WAL grow.
         if (this.#db === db) db.pragma(`wal_autocheckpoint = ${CHECKPOINT_FRAMES}`)
-        process.emitWarning(
-          `SQLite checkpoints are back on the event loop: ${error instanceof Error ? error.message : String(error)}`,
-        )
+        const reason = error instanceof Error ? error.message : String(error)
+        process.emitWarning(`SQLite checkpoints are back on the event loop: ${reason}`)
       })
     }
   }
