@@ -5,9 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { Database } from '../../src/storage/sql/dialects/sqlite-driver.ts'
-import { DurableSqliteDriver } from '../../src/storage/sql/dialects/sqlite-kysely-driver.ts'
 import {
   CHECKPOINT_FRAMES,
   SAFETY_NET_FRAMES,
@@ -19,31 +18,14 @@ import {
   type WalProgress,
 } from '../../src/storage/sql/dialects/wal-progress.ts'
 import { WalSync } from '../../src/storage/sql/dialects/wal-sync.ts'
+import { openDurableSqlite } from '../helpers/durable-sqlite.ts'
 
 interface Notes {
   notes: { id: number; note: string }
 }
 
 function openWithCheckpointer(file: string, checkpointer: WalCheckpointer): Kysely<Notes> {
-  return new Kysely<Notes>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () =>
-        new DurableSqliteDriver({
-          open: () => {
-            const raw = new Database(file)
-            raw.pragma('journal_mode = WAL')
-            raw.pragma('synchronous = NORMAL')
-            return raw
-          },
-          walSync: new WalSync(file),
-          walIndex: null,
-          checkpointer,
-        }),
-      createIntrospector: (k) => new SqliteIntrospector(k),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  })
+  return openDurableSqlite<Notes>(file, { walSync: new WalSync(file), checkpointer })
 }
 
 function progressOf(file: string): WalProgress | null {

@@ -6,10 +6,9 @@ import { fsync as realFsync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from 'kysely'
-import { Database } from '../../src/storage/sql/dialects/sqlite-driver.ts'
-import { DurableSqliteDriver } from '../../src/storage/sql/dialects/sqlite-kysely-driver.ts'
+import { sql, type Kysely } from 'kysely'
 import { WalSync, type Fsync } from '../../src/storage/sql/dialects/wal-sync.ts'
+import { openDurableSqlite } from '../helpers/durable-sqlite.ts'
 
 interface Row {
   id: number
@@ -45,24 +44,9 @@ function heldFsync(): {
 }
 
 async function open(file: string, fsync: Fsync): Promise<Kysely<{ notes: Row }>> {
-  const db = new Kysely<{ notes: Row }>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () =>
-        new DurableSqliteDriver({
-          open: () => {
-            const raw = new Database(file)
-            raw.pragma('journal_mode = WAL')
-            raw.pragma('synchronous = NORMAL')
-            return raw
-          },
-          walSync: new WalSync(file, fsync),
-          walIndex: null,
-          checkpointer: null,
-        }),
-      createIntrospector: (k) => new SqliteIntrospector(k),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
+  const db = openDurableSqlite<{ notes: Row }>(file, {
+    walSync: new WalSync(file, fsync),
+    checkpointer: null,
   })
   await sql`create table notes (id integer primary key, note text not null)`.execute(db)
   return db
