@@ -1,8 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import { resolve } from 'node:path'
-
-// The first of the two copies of the WAL-index header (SQLite's WalIndexHdr, 48 bytes).
-const HEADER_BYTES = 48
+import { WAL_INDEX_HEADER_BYTES } from './wal-progress.js'
 
 /**
  * Tells, with one `pread` and no lock, whether any connection may have committed since the last
@@ -23,8 +21,8 @@ const HEADER_BYTES = 48
  */
 export class WalIndexHeader {
   readonly #path: string
-  readonly #seen = Buffer.alloc(HEADER_BYTES)
-  readonly #current = Buffer.alloc(HEADER_BYTES)
+  readonly #seen = Buffer.alloc(WAL_INDEX_HEADER_BYTES)
+  readonly #current = Buffer.alloc(WAL_INDEX_HEADER_BYTES)
   #fd: number | null = null
   #seenValid = false
 
@@ -53,7 +51,9 @@ export class WalIndexHeader {
   #read(): boolean {
     try {
       this.#fd ??= openSync(this.#path, 'r')
-      return readSync(this.#fd, this.#current, 0, HEADER_BYTES, 0) === HEADER_BYTES
+      return (
+        readSync(this.#fd, this.#current, 0, WAL_INDEX_HEADER_BYTES, 0) === WAL_INDEX_HEADER_BYTES
+      )
     } catch {
       // No -shm yet (WAL not started) or an I/O error: say "changed" and try again next time.
       this.close()

@@ -6,7 +6,8 @@ import { endianness } from 'node:os'
  * `nBackfill`. All of it in the host's byte order.
  */
 export const WAL_PROGRESS_BYTES = 100
-const HEADER_BYTES = 48
+/** One copy of the WAL-index header (SQLite's WalIndexHdr). */
+export const WAL_INDEX_HEADER_BYTES = 48
 const WAL_INDEX_VERSION = 3007000 // iVersion, unchanged since WAL mode appeared in 3.7.0
 const MX_FRAME_OFFSET = 16
 const IS_INIT_OFFSET = 12
@@ -30,7 +31,8 @@ export function parseWalProgress(bytes: Buffer): WalProgress | null {
   const u32 = (offset: number): number =>
     endianness() === 'LE' ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset)
   if (u32(0) !== WAL_INDEX_VERSION || bytes[IS_INIT_OFFSET] !== 1) return null
-  if (!bytes.subarray(0, HEADER_BYTES).equals(bytes.subarray(HEADER_BYTES, 2 * HEADER_BYTES)))
-    return null
+  const first = bytes.subarray(0, WAL_INDEX_HEADER_BYTES)
+  const second = bytes.subarray(WAL_INDEX_HEADER_BYTES, 2 * WAL_INDEX_HEADER_BYTES)
+  if (!first.equals(second)) return null
   return { frames: u32(MX_FRAME_OFFSET), backfilled: u32(N_BACKFILL_OFFSET) }
 }
