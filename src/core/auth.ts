@@ -13,6 +13,7 @@ import * as verification from './recovery/email-verification.js'
 import { requestPasswordReset, resetPassword } from './recovery/password-reset.js'
 import { authenticateCredential, authenticateCredentialWarm } from './sessions/authenticate.js'
 import { withSessionCache } from './sessions/session-cache.js'
+import { SessionSweeper } from './sessions/session-sweeper.js'
 import { rotateRefreshToken } from './tokens/rotate-refresh-token.js'
 import { openKeyRing, peekKid } from './tokens/key-ring.js'
 import * as account from './users/account.js'
@@ -43,6 +44,7 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
   const logger = deps.logger ?? silentLogger
   const keys = await openKeyRing(deps.store.keys, deps.secret, clock, logger, deps.keyRing)
   const background = new BackgroundWork(logger)
+  const sweeper = new SessionSweeper(deps.store.sessions, clock, logger, deps.sessionSweeper)
   // With a session cache, every write through core invalidates it after commit (session-cache.ts).
   const store =
     deps.sessionCache === undefined ? deps.store : withSessionCache(deps.store, deps.sessionCache)
@@ -138,6 +140,7 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
     },
     async close() {
       await background.settle() // a reset request still writing must not meet a closed store
+      await sweeper.close()
       keys.close()
       await deps.hasher.close()
       await deps.rateLimiter.close()

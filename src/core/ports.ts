@@ -58,6 +58,11 @@ export interface SessionStore {
   ): Promise<string[]>
   /** Active (not revoked, not past `expiresAt`) sessions, newest first. */
   listActiveForUser(userId: string, now: Date): Promise<Session[]>
+  /**
+   * Housekeeping: deletes at most `limit` sessions whose absolute expiry is before `before`,
+   * oldest first, with their refresh tokens; returns how many it deleted.
+   */
+  deleteExpired(before: Date, limit: number): Promise<number>
 }
 
 export interface RefreshTokenRecord {

@@ -9,7 +9,12 @@ import { openSqlStore, runMigrations } from '../../src/storage/sql/open-store.ts
 import { storeSkipReason } from '../helpers/services.ts'
 import { createTestDatabase } from './sql-test-stores.ts'
 
-const MIGRATIONS = ['0001-initial', '0002-factors-and-tokens', '0003-live-sessions-index']
+const MIGRATIONS = [
+  '0001-initial',
+  '0002-factors-and-tokens',
+  '0003-live-sessions-index',
+  '0004-session-expiry-index',
+]
 
 function isUnavailable(error: unknown): boolean {
   return error instanceof AuthError && error.code === 'service_unavailable'
@@ -25,24 +30,24 @@ for (const kind of ['sqlite', 'postgres', 'mysql'] as const) {
           MIGRATIONS.map((name, i) => ({ name, executed: executed[i], changed: changed[i] }))
         assert.deepEqual(
           await runMigrations(database.url, 'status'),
-          states([false, false, false], [false, false, false]),
+          states([false, false, false, false], [false, false, false, false]),
         )
         await assert.rejects(openSqlStore(database.url), /schema is behind.*latchkey migrate up/)
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true, true], [true, true, true]),
+          states([true, true, true, true], [true, true, true, true]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true, true], [false, false, false]),
+          states([true, true, true, true], [false, false, false, false]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'down'),
-          states([true, true, false], [false, false, true]),
+          states([true, true, true, false], [false, false, false, true]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true, true], [false, false, true]),
+          states([true, true, true, true], [false, false, false, true]),
         )
         const store = await openSqlStore(database.url)
         assert.equal(await store.users.count(), 0)
@@ -77,20 +82,31 @@ describe('SQL store indexes (SQLite query plans)', () => {
     try {
       await runMigrations(database.url, 'up')
       const db = new Database(database.url.slice('sqlite:'.length), { readonly: true })
-      const plan = db
-        .prepare(
-          'explain query plan select id from sessions where user_id = ? and revoked_at is null and expires_at > ?',
+      const planOf = (query: string, ...values: unknown[]): string[] =>
+        (db.prepare(`explain query plan ${query}`).all(...values) as { detail: string }[]).map(
+          (row) => row.detail,
         )
-        .all('u', 0) as { detail: string }[]
+      const plan = planOf(
+        'select id from sessions where user_id = ? and revoked_at is null and expires_at > ?',
+        'u',
+        0,
+      )
+      // The sweep (session-sweeper.ts) reads the oldest expired sessions, on a loop that must not
+      // stall: from the start of the expiry index, never the whole table.
+      const sweep = planOf(
+        'select id from sessions where expires_at < ? order by expires_at limit ?',
+        0,
+        100,
+      )
       db.close()
+      assert.deepEqual(sweep, [
+        'SEARCH sessions USING INDEX sessions_expires_at_idx (expires_at<?)',
+      ])
       // All three terms are index constraints: the search starts at the user's first live,
       // unexpired session instead of walking every session the user ever had.
-      assert.deepEqual(
-        plan.map((row) => row.detail),
-        [
-          'SEARCH sessions USING INDEX sessions_user_live_idx (user_id=? AND revoked_at=? AND expires_at>?)',
-        ],
-      )
+      assert.deepEqual(plan, [
+        'SEARCH sessions USING INDEX sessions_user_live_idx (user_id=? AND revoked_at=? AND expires_at>?)',
+      ])
     } finally {
       await database.drop()
     }

@@ -145,6 +145,8 @@ function wrapSessions(sessions: SessionStore, effects: CacheEffects): SessionSto
         (ids) => (ids === undefined ? effects.userChanged(userId) : effects.sessionsChanged(ids)),
       ),
     listActiveForUser: (userId, now) => sessions.listActiveForUser(userId, now),
+    // Nothing to drop: a session past its expiry is refused whether or not a cache still holds it.
+    deleteExpired: (before, limit) => sessions.deleteExpired(before, limit),
   }
 }
 

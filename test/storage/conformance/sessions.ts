@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { at, concurrently, fulfilled, newSession, newUser, type StoreFixture } from './fixtures.ts'
+import {
+  at,
+  concurrently,
+  fulfilled,
+  newSession,
+  newUser,
+  randomHash,
+  type StoreFixture,
+} from './fixtures.ts'
 
 export function describeSessions(fixture: StoreFixture): void {
   describe('sessions', () => {
@@ -88,6 +96,46 @@ export function describeSessions(fixture: StoreFixture): void {
         active.map((s) => s.id),
         [newer.id, older.id],
       )
+    })
+
+    it('deletes sessions past a cutoff, oldest first, a batch at a time, with their refresh tokens', async () => {
+      const { users, sessions, refreshTokens } = fixture.store
+      const user = await users.create(newUser())
+      const expiring = [at(-300), at(-100), at(-200)]
+      const old = []
+      for (const expiresAt of expiring) {
+        // Revoked or not, a session goes once its absolute expiry is past the cutoff.
+        const session = await sessions.create(newSession(user.id, { expiresAt }))
+        if (old.length === 0) await sessions.revoke(session.id, 'logout', at(-400))
+        old.push(session)
+      }
+      const recent = await sessions.create(newSession(user.id, { expiresAt: at(-50) }))
+      const live = await sessions.create(newSession(user.id))
+      const oldToken = randomHash()
+      const liveToken = randomHash()
+      for (const [tokenHash, sessionId] of [
+        [oldToken, old[1]?.id ?? ''],
+        [liveToken, live.id],
+      ] as const) {
+        await refreshTokens.issue({ tokenHash, sessionId, createdAt: at(-500), expiresAt: at(900) })
+      }
+
+      assert.equal(await sessions.deleteExpired(at(-60), 2), 2)
+      // Oldest first: the sessions that expired at -300 and -200 went, the one at -100 stayed.
+      assert.equal(await sessions.findById(old[0]?.id ?? ''), null)
+      assert.equal(await sessions.findById(old[2]?.id ?? ''), null)
+      assert.notEqual(await sessions.findById(old[1]?.id ?? ''), null)
+      assert.equal(await sessions.deleteExpired(at(-60), 2), 1)
+      assert.equal(await sessions.deleteExpired(at(-60), 2), 0)
+      assert.equal(await sessions.findById(old[1]?.id ?? ''), null)
+      assert.equal(
+        await refreshTokens.findByHash(oldToken),
+        null,
+        'the token went with its session',
+      )
+      assert.notEqual(await sessions.findById(recent.id), null)
+      assert.notEqual(await sessions.findById(live.id), null)
+      assert.notEqual(await refreshTokens.findByHash(liveToken), null)
     })
 
     it('leaves exactly one active session after 10 concurrent "revoke all, then create" logins', async () => {

@@ -5,6 +5,7 @@ import type { SqlKind } from '../dialects/sql-dialect.js'
 import * as initial from './0001-initial.js'
 import * as factorsAndTokens from './0002-factors-and-tokens.js'
 import * as liveSessionsIndex from './0003-live-sessions-index.js'
+import * as sessionExpiryIndex from './0004-session-expiry-index.js'
 
 interface DialectMigration {
   up(db: Kysely<unknown>, kind: SqlKind): Promise<void>
@@ -16,6 +17,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initial,
   '0002-factors-and-tokens': factorsAndTokens,
   '0003-live-sessions-index': liveSessionsIndex,
+  '0004-session-expiry-index': sessionExpiryIndex,
 }
 
 /** Migrations get the dialect, for the few DDL details that differ (MySQL table options). */
