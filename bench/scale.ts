@@ -4,7 +4,8 @@
 // (SCALE_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres; a throwaway database
 // is created and dropped; STORES=sqlite skips it). Slow: minutes per store.
 //
-//   SCALE_USERS=1000000 DURATION=10 CONNECTIONS=32 STORES=sqlite,postgres npm run bench:scale
+//   SCALE_USERS=1000000 DURATION=10 CONNECTIONS=32 LOGIN_WARMUP=20 STORES=sqlite,postgres \
+//   npm run bench:scale
 import { spawnSync } from 'node:child_process'
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,6 +23,8 @@ const users = Number(process.env['SCALE_USERS'] ?? '1000000')
 const small = 1000
 const duration = Number(process.env['DURATION'] ?? '10')
 const connections = Number(process.env['CONNECTIONS'] ?? '32')
+// As in `npm run bench` (bench/run.ts says why): logins reach V8's steady state after ~20 s.
+const loginWarmup = Number(process.env['LOGIN_WARMUP'] ?? '20')
 const stores = (process.env['STORES'] ?? 'sqlite,postgres').split(',')
 const pgAdminUrl =
   process.env['SCALE_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -103,7 +106,7 @@ async function measureAt(
         server,
         { [`${label}: login`]: loginLoad(connections, emails, checks) },
         duration,
-        2,
+        loginWarmup,
       )),
     ]
     for (const r of results)
