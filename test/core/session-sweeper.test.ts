@@ -52,6 +52,11 @@ describe('session sweeper', () => {
       const second = await login() // ends the first session (the `single` policy)
       core.clock.advance(6 * DAY + 1) // the first expired 30 days after it began: 1 day and 1 s ago
 
+      const refusal = (code: string) => (error: unknown) =>
+        error instanceof AuthError && error.code === code
+      const firstCookie = { kind: 'cookie', token: first.sessionToken ?? '' } as const
+      await assert.rejects(core.auth.authenticate(firstCookie), refusal('session_revoked'))
+
       const logger = new RecordingLogger()
       const sweeper = new SessionSweeper(core.store.sessions, core.clock, logger)
       try {
@@ -62,9 +67,10 @@ describe('session sweeper', () => {
       }
       assert.equal(await core.store.sessions.findById(first.session.id), null)
       assert.notEqual(await core.store.sessions.findById(second.session.id), null)
+      await assert.rejects(core.auth.authenticate(firstCookie), refusal('not_authenticated'))
       await assert.rejects(
         core.auth.refresh(first.refreshToken, req),
-        (error: unknown) => error instanceof AuthError && error.code === 'invalid_refresh_token',
+        refusal('invalid_refresh_token'),
       )
       const principal = await core.auth.authenticate({
         kind: 'cookie',

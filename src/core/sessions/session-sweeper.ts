@@ -3,8 +3,8 @@ import type { Clock, Logger, SessionStore } from '../ports.js'
 
 /**
  * How long a session row outlives its absolute expiry. Until then a request that still carries
- * it is told the session expired rather than that it is unknown; the audit log keeps the
- * session's story after the row is gone.
+ * it is told its session has ended (`session_revoked`), after it that it is not signed in
+ * (`not_authenticated`); the audit log keeps the session's story after the row is gone.
  */
 export const SESSION_RETENTION_MS = 24 * 60 * 60 * 1000
 
