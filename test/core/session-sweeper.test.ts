@@ -7,7 +7,7 @@ import { describe, it } from 'node:test'
 import { AuthError } from '../../src/core/errors.ts'
 import type { Logger, SessionStore } from '../../src/core/ports.ts'
 import { SessionSweeper } from '../../src/core/sessions/session-sweeper.ts'
-import { makeCore, req, strongPassword } from '../helpers/core.ts'
+import { makeCore, req, strongPassword, type CoreHarness } from '../helpers/core.ts'
 
 const DAY = 86_400
 
@@ -32,6 +32,24 @@ function counting(sessions: SessionStore): SessionStore & { deletes: number } {
     return sessions.deleteExpired(before, limit)
   }
   return counted
+}
+
+/** A user with `count` sessions that began 40 days ago and ended 10 days ago (ids old-0…). */
+async function userWithOldSessions(core: CoreHarness, email: string, count: number): Promise<void> {
+  const user = await core.auth.register({ email, password: strongPassword }, req)
+  const now = core.clock.now().getTime()
+  for (let i = 0; i < count; i += 1) {
+    await core.store.sessions.create({
+      id: `old-${i}`,
+      userId: user.id,
+      secretHash: new Uint8Array(32),
+      createdAt: new Date(now - 40 * DAY * 1000),
+      lastSeenAt: new Date(now - 40 * DAY * 1000),
+      expiresAt: new Date(now - 10 * DAY * 1000 + i), // distinct, so "oldest first" is defined
+      ip: null,
+      userAgent: null,
+    })
+  }
 }
 
 describe('session sweeper', () => {
@@ -89,23 +107,7 @@ describe('session sweeper', () => {
   it('deletes in batches until none is left, on its own timer', { timeout: 30_000 }, async () => {
     const core = await makeCore()
     try {
-      const user = await core.auth.register(
-        { email: 'grace@example.com', password: strongPassword },
-        req,
-      )
-      const now = core.clock.now().getTime()
-      for (let i = 0; i < 250; i += 1) {
-        await core.store.sessions.create({
-          id: `old-${i}`,
-          userId: user.id,
-          secretHash: new Uint8Array(32),
-          createdAt: new Date(now - 40 * DAY * 1000),
-          lastSeenAt: new Date(now - 40 * DAY * 1000),
-          expiresAt: new Date(now - 10 * DAY * 1000 + i),
-          ip: null,
-          userAgent: null,
-        })
-      }
+      await userWithOldSessions(core, 'grace@example.com', 250)
       const sessions = counting(core.store.sessions)
       const logger = new RecordingLogger()
       const logged = once(logger, 'line')
@@ -133,23 +135,7 @@ describe('session sweeper', () => {
   it('stops after the delete under way when closed', async () => {
     const core = await makeCore()
     try {
-      const user = await core.auth.register(
-        { email: 'alan@example.com', password: strongPassword },
-        req,
-      )
-      const now = core.clock.now().getTime()
-      for (let i = 0; i < 30; i += 1) {
-        await core.store.sessions.create({
-          id: `old-${i}`,
-          userId: user.id,
-          secretHash: new Uint8Array(32),
-          createdAt: new Date(now - 40 * DAY * 1000),
-          lastSeenAt: new Date(now - 40 * DAY * 1000),
-          expiresAt: new Date(now - 10 * DAY * 1000),
-          ip: null,
-          userAgent: null,
-        })
-      }
+      await userWithOldSessions(core, 'alan@example.com', 30)
       const sessions = counting(core.store.sessions)
       const sweeper = new SessionSweeper(sessions, core.clock, new RecordingLogger(), {
         firstDelayMs: 60_000,
