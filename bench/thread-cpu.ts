@@ -3,7 +3,8 @@
 //
 //   node --import tsx bench/thread-cpu.ts login|me-bearer|me-cookie|refresh|bare|bare-headers
 //   env: PORT (3200; the probe uses PORT + 100), DURATION (10), WARMUP (2; 20 for login, as in
-//   `npm run bench`: bench/run.ts says why)
+//   `npm run bench`: bench/run.ts says why), CONNECTIONS (32; 1 measures a login's CPU without
+//   other logins' hashes competing for the cores)
 //
 // `bare` and `bare-headers` measure the HTTP ceiling (bench/bare-fastify.ts) the same way, so
 // that /auth/me's CPU per request can be set beside the bare route's measured at the same time.
@@ -44,6 +45,7 @@ const port = Number(process.env['PORT'] ?? '3200')
 const duration = Number(process.env['DURATION'] ?? '10')
 const warmup = Number(process.env['WARMUP'] ?? (phase === 'login' ? '20' : '2'))
 const bare = phase.startsWith('bare')
+const connections = Number(process.env['CONNECTIONS'] ?? '32')
 
 /** The bare route in its own process, shaped like a RunningServer for `measure`. */
 async function startBare(): Promise<RunningServer> {
@@ -66,15 +68,15 @@ async function startBare(): Promise<RunningServer> {
 }
 
 async function loadFor(server: RunningServer): Promise<Load> {
-  if (bare) return { connections: 32, requests: [{ method: 'GET', path: '/hello' }] }
+  if (bare) return { connections, requests: [{ method: 'GET', path: '/hello' }] }
   const users = await registerMany(server.url, `cpu${Date.now().toString(36)}`, 16)
   const first = users[0]
   if (first === undefined) throw new Error('no account')
-  if (phase === 'login') return loginLoad(32, users, checks)
+  if (phase === 'login') return loginLoad(connections, users, checks)
   if (phase === 'refresh')
     return refreshLoad(await Promise.all(users.map((email) => login(server.url, email))), checks)
   const session = await login(server.url, first)
-  return meLoad(32, session, phase === 'me-bearer' ? 'bearer' : 'cookie', checks)
+  return meLoad(connections, session, phase === 'me-bearer' ? 'bearer' : 'cookie', checks)
 }
 
 const server = bare ? await startBare() : await startServer({ port, probePort: port + 100 })

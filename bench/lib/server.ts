@@ -42,6 +42,9 @@ export async function startServer(options: {
   const workers = options.workers ?? 0
   buildForBench()
   const args = [
+    // Extra flags for the server's node, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'
+    // (node refuses --cpu-prof in NODE_OPTIONS).
+    ...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
     ...(fromSource ? ['--import', import.meta.resolve('tsx')] : []),
     '--import',
     new URL('./eld-probe.mjs', import.meta.url).href,

@@ -1,6 +1,6 @@
 import type { OAuthProvider } from './oauth/provider.js'
 import type { KeyRingOptions } from './tokens/key-ring.js'
-import type { SessionSweeperOptions } from './sessions/session-sweeper.js'
+import type { SweeperOptions } from './maintenance/sweeper.js'
 import type {
   AuditSink,
   Clock,
@@ -80,8 +80,11 @@ export interface AuthDeps {
   readonly mail?: MailQueue
   /** How often signing keys are reread (default every minute); see tokens/key-ring.ts. */
   readonly keyRing?: KeyRingOptions
-  /** When expired sessions are deleted (default every 10 minutes); see sessions/session-sweeper.ts. */
-  readonly sessionSweeper?: SessionSweeperOptions
+  /**
+   * When expired sessions, one-time tokens and idle throttle keys are deleted (default every 10
+   * minutes); see maintenance/sweeper.ts.
+   */
+  readonly sweeper?: SweeperOptions
   /** Social-login providers (src/oauth/ adapters); none by default. */
   readonly oauthProviders?: readonly OAuthProvider[]
 }

@@ -6,6 +6,7 @@ import type { Auth } from './auth-api.js'
 import type { AuthDeps } from './auth-options.js'
 import { discardingMailQueue, silentLogger, systemClock, type CoreContext } from './context.js'
 import { AuthError } from './errors.js'
+import { ExpiredRowSweeper } from './maintenance/sweeper.js'
 import { deriveMfaKeys } from './mfa/mfa-keys.js'
 import { createMfaMethods } from './mfa/mfa-service.js'
 import { BackgroundWork } from './recovery/background-work.js'
@@ -13,7 +14,6 @@ import * as verification from './recovery/email-verification.js'
 import { requestPasswordReset, resetPassword } from './recovery/password-reset.js'
 import { authenticateCredential, authenticateCredentialWarm } from './sessions/authenticate.js'
 import { withSessionCache } from './sessions/session-cache.js'
-import { SessionSweeper } from './sessions/session-sweeper.js'
 import { rotateRefreshToken } from './tokens/rotate-refresh-token.js'
 import { openKeyRing, peekKid } from './tokens/key-ring.js'
 import * as account from './users/account.js'
@@ -44,7 +44,7 @@ export async function createAuth(deps: AuthDeps): Promise<Auth> {
   const logger = deps.logger ?? silentLogger
   const keys = await openKeyRing(deps.store.keys, deps.secret, clock, logger, deps.keyRing)
   const background = new BackgroundWork(logger)
-  const sweeper = new SessionSweeper(deps.store.sessions, clock, logger, deps.sessionSweeper)
+  const sweeper = new ExpiredRowSweeper(deps.store, clock, logger, deps.sweeper)
   // With a session cache, every write through core invalidates it after commit (session-cache.ts).
   const store =
     deps.sessionCache === undefined ? deps.store : withSessionCache(deps.store, deps.sessionCache)

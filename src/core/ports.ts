@@ -114,6 +114,11 @@ export interface LoginThrottleStore {
   ): Promise<LoginAttemptDecision>
   /** After a successful login. */
   clear(key: string): Promise<void>
+  /**
+   * Housekeeping: forgets at most `limit` keys with no attempt since `before` and no lock in
+   * force at `now`, oldest first; returns how many it deleted.
+   */
+  deleteIdle(before: Date, now: Date, limit: number): Promise<number>
 }
 
 export interface StoredSigningKey {
@@ -146,6 +151,11 @@ export interface OneTimeTokenStore {
   ): Promise<OneTimeTokenConsumeResult | null>
   /** Voids every unused token of the purpose for the user (e.g. after a password change). */
   voidForUser(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<number>
+  /**
+   * Housekeeping: deletes at most `limit` tokens that expired before `before` (used, voided or
+   * not), oldest first; returns how many it deleted.
+   */
+  deleteExpired(before: Date, limit: number): Promise<number>
 }
 
 export interface MfaStore {

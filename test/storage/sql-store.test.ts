@@ -14,6 +14,7 @@ const MIGRATIONS = [
   '0002-factors-and-tokens',
   '0003-live-sessions-index',
   '0004-session-expiry-index',
+  '0005-token-and-throttle-expiry-indexes',
 ]
 
 function isUnavailable(error: unknown): boolean {
@@ -30,24 +31,24 @@ for (const kind of ['sqlite', 'postgres', 'mysql'] as const) {
           MIGRATIONS.map((name, i) => ({ name, executed: executed[i], changed: changed[i] }))
         assert.deepEqual(
           await runMigrations(database.url, 'status'),
-          states([false, false, false, false], [false, false, false, false]),
+          states([false, false, false, false, false], [false, false, false, false, false]),
         )
         await assert.rejects(openSqlStore(database.url), /schema is behind.*latchkey migrate up/)
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true, true, true], [true, true, true, true]),
+          states([true, true, true, true, true], [true, true, true, true, true]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true, true, true], [false, false, false, false]),
+          states([true, true, true, true, true], [false, false, false, false, false]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'down'),
-          states([true, true, true, false], [false, false, false, true]),
+          states([true, true, true, true, false], [false, false, false, false, true]),
         )
         assert.deepEqual(
           await runMigrations(database.url, 'up'),
-          states([true, true, true, true], [false, false, false, true]),
+          states([true, true, true, true, true], [false, false, false, false, true]),
         )
         const store = await openSqlStore(database.url)
         assert.equal(await store.users.count(), 0)
@@ -91,16 +92,27 @@ describe('SQL store indexes (SQLite query plans)', () => {
         'u',
         0,
       )
-      // The sweep (session-sweeper.ts) reads the oldest expired sessions, on a loop that must not
-      // stall: from the start of the expiry index, never the whole table.
-      const sweep = planOf(
-        'select id from sessions where expires_at < ? order by expires_at limit ?',
-        0,
-        100,
-      )
+      // The sweep (core/maintenance/) reads the oldest expired rows, on a loop that must not
+      // stall: from the start of an index, never a whole table.
+      const sweeps = [
+        planOf('select id from sessions where expires_at < ? order by expires_at limit ?', 0, 9),
+        planOf(
+          'select token_hash from one_time_tokens where expires_at < ? order by expires_at limit ?',
+          0,
+          9,
+        ),
+        planOf(
+          'select key from login_throttle where updated_at < ? and (locked_until is null or locked_until <= ?) order by updated_at limit ?',
+          0,
+          0,
+          9,
+        ),
+      ]
       db.close()
-      assert.deepEqual(sweep, [
-        'SEARCH sessions USING INDEX sessions_expires_at_idx (expires_at<?)',
+      assert.deepEqual(sweeps, [
+        ['SEARCH sessions USING INDEX sessions_expires_at_idx (expires_at<?)'],
+        ['SEARCH one_time_tokens USING INDEX one_time_tokens_expires_at_idx (expires_at<?)'],
+        ['SEARCH login_throttle USING INDEX login_throttle_updated_at_idx (updated_at<?)'],
       ])
       // All three terms are index constraints: the search starts at the user's first live,
       // unexpired session instead of walking every session the user ever had.

@@ -1,6 +1,8 @@
+import type { ExpressionBuilder } from 'kysely'
 import type { LoginThrottleStore } from '../../core/ports.js'
 import type { LoginAttemptDecision, LoginThrottlePolicy } from '../../core/types.js'
-import { atomically, type SqlContext } from './sql-context.js'
+import type { Database } from './schema.js'
+import { atomically, deleteBatch, type SqlContext } from './sql-context.js'
 
 /**
  * Per-key attempt counter with exponential delay. Semantics:
@@ -51,6 +53,40 @@ export class SqlLoginThrottleStore implements LoginThrottleStore {
 
   async clear(key: string): Promise<void> {
     await this.#context.db.deleteFrom('login_throttle').where('key', '=', key).execute()
+  }
+
+  /**
+   * The keys first, by `login_throttle_updated_at_idx`, then the rows, in one transaction. The
+   * delete checks both conditions again: an attempt that lands in between keeps its row.
+   */
+  async deleteIdle(before: Date, now: Date, limit: number): Promise<number> {
+    const cutoff = before.getTime()
+    const nowMs = now.getTime()
+    const idle = (eb: ExpressionBuilder<Database, 'login_throttle'>) =>
+      eb.and([
+        eb('updated_at', '<', cutoff),
+        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowMs)]),
+      ])
+    return atomically(this.#context, async ({ db }) => {
+      const rows = await db
+        .selectFrom('login_throttle')
+        .select('key')
+        .where(idle)
+        .orderBy('updated_at')
+        .limit(deleteBatch(limit))
+        .execute()
+      if (rows.length === 0) return 0
+      const result = await db
+        .deleteFrom('login_throttle')
+        .where(
+          'key',
+          'in',
+          rows.map((row) => row.key),
+        )
+        .where(idle)
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    })
   }
 
   // Makes sure the row exists, then locks it. The insert is a no-op when the row is there; on

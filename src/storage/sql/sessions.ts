@@ -4,7 +4,7 @@ import { SESSION_COLUMNS, toHex, toSession, toUser } from './rows.js'
 import type { CompiledQuery, Kysely } from 'kysely'
 import type { Database, SessionsTable } from './schema.js'
 import { PreparedQuery } from './prepared-query.js'
-import { atomically, lockUserRow, type SqlContext } from './sql-context.js'
+import { atomically, deleteBatch, lockUserRow, type SqlContext } from './sql-context.js'
 
 function findWithUserQuery(db: Kysely<Database>, id: string) {
   return db
@@ -217,14 +217,13 @@ export class SqlSessionStore implements SessionStore {
    */
   async deleteExpired(before: Date, limit: number): Promise<number> {
     const cutoff = before.getTime()
-    const batch = Math.max(1, Math.min(limit, REVOKE_CHUNK))
     return atomically(this.#context, async ({ db }) => {
       const rows = await db
         .selectFrom('sessions')
         .select('id')
         .where('expires_at', '<', cutoff)
         .orderBy('expires_at')
-        .limit(batch)
+        .limit(deleteBatch(limit))
         .execute()
       if (rows.length === 0) return 0
       const result = await db

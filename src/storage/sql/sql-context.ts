@@ -56,3 +56,11 @@ export async function lockUserRow(context: SqlContext, userId: string): Promise<
     .lockRows(context.db.selectFrom('users').select('id').where('id', '=', userId))
     .execute()
 }
+
+/**
+ * Rows per housekeeping delete, at most 500: the keys go into one `IN` list of bound parameters,
+ * and a small batch keeps each delete short (on SQLite it runs on the event loop).
+ */
+export function deleteBatch(limit: number): number {
+  return Math.max(1, Math.min(limit, 500))
+}

@@ -84,6 +84,39 @@ export function describeFactorsAndTokens(fixture: StoreFixture): void {
       assert.equal(results.filter((r) => r?.kind === 'consumed').length, 1)
       assert.equal(results.filter((r) => r?.kind === 'used').length, 9)
     })
+
+    it('deletes tokens that expired before a cutoff, oldest first, a batch at a time', async () => {
+      const { users, oneTimeTokens } = fixture.store
+      const user = await users.create(newUser())
+      // Used, voided or neither, a token goes once its expiry is past the cutoff.
+      const used = token(user.id, { createdAt: at(-900), expiresAt: at(-300) })
+      const voided = token(user.id, { purpose: 'email_verification', expiresAt: at(-100) })
+      const unused = token(null, {
+        purpose: 'webauthn_challenge',
+        email: null,
+        expiresAt: at(-200),
+      })
+      const recent = token(user.id, { purpose: 'mfa_login', expiresAt: at(-50) })
+      const live = token(user.id)
+      for (const t of [used, voided, unused, recent, live]) await oneTimeTokens.issue(t)
+      assert.equal(
+        (await oneTimeTokens.consume(used.tokenHash, 'password_reset', at(-600)))?.kind,
+        'consumed',
+      )
+      await oneTimeTokens.voidForUser(user.id, 'email_verification', at(-400))
+
+      const state = (t: NewOneTimeToken) => oneTimeTokens.consume(t.tokenHash, t.purpose, at(0))
+      assert.equal(await oneTimeTokens.deleteExpired(at(-60), 2), 2)
+      // Oldest first: the tokens that expired at -300 and -200 went, the one at -100 stayed.
+      assert.equal(await state(used), null)
+      assert.equal(await state(unused), null)
+      assert.deepEqual(await state(voided), { kind: 'voided' })
+      assert.equal(await oneTimeTokens.deleteExpired(at(-60), 2), 1)
+      assert.equal(await oneTimeTokens.deleteExpired(at(-60), 2), 0)
+      assert.equal(await state(voided), null)
+      assert.deepEqual(await state(recent), { kind: 'expired' })
+      assert.equal((await state(live))?.kind, 'consumed')
+    })
   })
 
   describe('TOTP and recovery codes', () => {

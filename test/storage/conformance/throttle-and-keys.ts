@@ -51,6 +51,47 @@ export function describeThrottleAndKeys(fixture: StoreFixture): void {
       assert.equal(decisions.length, 100, 'no attempt fails with an error')
       assert.equal(decisions.filter((d) => d.allowed).length, policy.freeAttempts + 1)
     })
+
+    it('forgets keys idle since a cutoff, unless locked, oldest first, a batch at a time', async () => {
+      const { loginThrottle } = fixture.store
+      const attempts = async (key: string, seconds: number, count: number) => {
+        for (let i = 0; i < count; i += 1)
+          await loginThrottle.registerAttempt(key, at(seconds), policy)
+      }
+      await attempts('oldest', -300, 1)
+      await attempts('older', -200, 1)
+      await attempts('old', -100, 1)
+      await attempts('recent', -50, 1)
+      // Six attempts at -100 set a 2 s lock, which a `now` of -99 finds still in force.
+      await attempts('locked', -100, 6)
+
+      assert.equal(await loginThrottle.deleteIdle(at(-60), at(-99), 2), 2)
+      assert.equal(
+        await loginThrottle.deleteIdle(at(-60), at(-99), 2),
+        1,
+        'old, not the locked key',
+      )
+      assert.equal(await loginThrottle.deleteIdle(at(-60), at(-99), 2), 0)
+      assert.equal(await loginThrottle.deleteIdle(at(-60), at(0), 2), 1, 'its lock has passed')
+      // Forgotten keys start over with their free attempts; the recent one kept its count.
+      await attempts('oldest', 0, 5)
+      assert.deepEqual(await loginThrottle.registerAttempt('oldest', at(0), policy), {
+        allowed: true,
+      })
+      await attempts('recent', 0, 4)
+      assert.deepEqual(await loginThrottle.registerAttempt('recent', at(0), policy), {
+        allowed: true,
+      })
+      assert.deepEqual(await loginThrottle.registerAttempt('recent', at(0), policy), {
+        allowed: false,
+        retryAfterSeconds: 2,
+      })
+      // Kept, its seventh attempt would be allowed and its eighth refused for 4 s.
+      await attempts('locked', 0, 1)
+      assert.deepEqual(await loginThrottle.registerAttempt('locked', at(0), policy), {
+        allowed: true,
+      })
+    })
   })
 
   describe('signing keys', () => {

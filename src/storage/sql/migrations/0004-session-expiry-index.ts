@@ -1,5 +1,5 @@
 // The index behind the sweep that deletes sessions long past their absolute expiry
-// (core/sessions/session-sweeper.ts). Without it each sweep would read the whole table, which on
+// (core/maintenance/expired-rows.ts). Without it each sweep would read the whole table, which on
 // SQLite is a synchronous scan on the event loop. `expires_at` is set once, when the session is
 // created, and only grows, so each login adds its entry at the index's right-hand end.
 import type { Kysely } from 'kysely'

@@ -6,6 +6,7 @@ import * as initial from './0001-initial.js'
 import * as factorsAndTokens from './0002-factors-and-tokens.js'
 import * as liveSessionsIndex from './0003-live-sessions-index.js'
 import * as sessionExpiryIndex from './0004-session-expiry-index.js'
+import * as tokenAndThrottleExpiryIndexes from './0005-token-and-throttle-expiry-indexes.js'
 
 interface DialectMigration {
   up(db: Kysely<unknown>, kind: SqlKind): Promise<void>
@@ -18,6 +19,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   '0002-factors-and-tokens': factorsAndTokens,
   '0003-live-sessions-index': liveSessionsIndex,
   '0004-session-expiry-index': sessionExpiryIndex,
+  '0005-token-and-throttle-expiry-indexes': tokenAndThrottleExpiryIndexes,
 }
 
 /** Migrations get the dialect, for the few DDL details that differ (MySQL table options). */
