@@ -108,6 +108,7 @@ async function reporting<T>(
 function wrapUsers(users: UserStore, effects: CacheEffects): UserStore {
   return {
     create: (user) => users.create(user),
+    createMany: (batch) => users.createMany(batch),
     findById: (id) => users.findById(id),
     findByIdWithPassword: (id) => users.findByIdWithPassword(id),
     findByEmailWithPassword: (email) => users.findByEmailWithPassword(email),

@@ -2,7 +2,7 @@ import type { ImportUserInput } from '../auth-api.js'
 import type { CoreContext } from '../context.js'
 import { validationFailed } from '../errors.js'
 import type { RequestContext } from '../types.js'
-import { checkNewAccount, insertAccount } from './register.js'
+import { accountEvent, checkNewAccount, newUserOf, type AccountRow } from './register.js'
 import { IMPORTABLE_HASH } from './import-user.js'
 
 /**
@@ -18,29 +18,28 @@ export async function importUsersBatch(
   req: RequestContext,
 ): Promise<number> {
   const now = ctx.clock.now()
-  const accounts = inputs.map((input) => {
+  const rows = inputs.map((input): AccountRow => {
     if (input.passwordHash === undefined || !IMPORTABLE_HASH.test(input.passwordHash)) {
       throw validationFailed([
         { path: '/password_hash', message: 'a bcrypt or argon2 hash is required' },
       ])
     }
-    return {
-      input,
-      passwordHash: input.passwordHash,
-      account: checkNewAccount(ctx, { ...input, password: '', importedHash: input.passwordHash }),
-    }
+    const account = checkNewAccount(ctx, {
+      ...input,
+      password: '',
+      importedHash: input.passwordHash,
+    })
+    const passwordHash = input.passwordHash
+    return { account, input, passwordHash, now, actorId: null, event: 'user.imported' }
   })
   return ctx.audit.transaction(req, async (tx, record) => {
-    for (const { input, passwordHash, account } of accounts) {
-      await insertAccount(tx, record, {
-        account,
-        input,
-        passwordHash,
-        now,
-        actorId: null,
-        event: 'user.imported',
-      })
+    // One multi-row insert per few hundred users: on PostgreSQL and MySQL a statement per user
+    // made the import a round trip per user.
+    const users = await tx.users.createMany(rows.map(newUserOf))
+    for (const [i, user] of users.entries()) {
+      const row = rows[i]
+      if (row !== undefined) await record(accountEvent(row, user))
     }
-    return accounts.length
+    return users.length
   })
 }

@@ -1,10 +1,10 @@
 import { generateId } from '../../crypto/random.js'
 import type { ImportUserInput, RegisterInput } from '../auth-api.js'
-import type { RecordAuditEvent } from '../audit/audit.js'
+import type { AuditInput, RecordAuditEvent } from '../audit/audit.js'
 import type { CoreContext } from '../context.js'
 import type { StoreTx } from '../ports.js'
 import { validationFailed, type FieldError } from '../errors.js'
-import type { RequestContext, Role, User } from '../types.js'
+import type { NewUser, RequestContext, Role, User } from '../types.js'
 import { checkEmail, normalizeEmail } from './email.js'
 import { checkPassword } from './password-policy.js'
 import { checkName, checkProfile } from './profile.js'
@@ -77,21 +77,20 @@ export async function createAccount(
   )
 }
 
-/** Writes one checked account and the event that records it, inside the caller's transaction. */
-export async function insertAccount(
-  tx: StoreTx,
-  record: RecordAuditEvent,
-  row: {
-    readonly account: CheckedAccount
-    readonly input: NewAccountInput | ImportUserInput
-    readonly passwordHash: string
-    readonly now: Date
-    readonly actorId: string | null
-    readonly event: 'user.registered' | 'user.imported'
-  },
-): Promise<User> {
+/** One checked account as it is written, with what its audit event says. */
+export interface AccountRow {
+  readonly account: CheckedAccount
+  readonly input: NewAccountInput | ImportUserInput
+  readonly passwordHash: string
+  readonly now: Date
+  readonly actorId: string | null
+  readonly event: 'user.registered' | 'user.imported'
+}
+
+/** The user row of a checked account, with a fresh id. */
+export function newUserOf(row: AccountRow): NewUser {
   const { account, input } = row
-  const user = await tx.users.create({
+  return {
     id: generateId(),
     email: account.email,
     username: account.username,
@@ -102,12 +101,21 @@ export async function insertAccount(
     passwordHash: row.passwordHash,
     profile: account.profile,
     createdAt: row.now,
-  })
-  await record({
-    type: row.event,
-    userId: user.id,
-    actorId: row.actorId,
-    data: { role: user.role },
-  })
+  }
+}
+
+/** The event that records a new account. */
+export function accountEvent(row: AccountRow, user: User): AuditInput {
+  return { type: row.event, userId: user.id, actorId: row.actorId, data: { role: user.role } }
+}
+
+/** Writes one checked account and the event that records it, inside the caller's transaction. */
+export async function insertAccount(
+  tx: StoreTx,
+  record: RecordAuditEvent,
+  row: AccountRow,
+): Promise<User> {
+  const user = await tx.users.create(newUserOf(row))
+  await record(accountEvent(row, user))
   return user
 }

@@ -76,6 +76,33 @@ export function describeUsers(fixture: StoreFixture): void {
       assert.equal(await users.count(), 3)
     })
 
+    it('creates many users in chunks; in a transaction, a taken email or username undoes them all', async () => {
+      const { users } = fixture.store
+      const many = Array.from({ length: 1201 }, (_, i) =>
+        newUser({ username: `u${i}`, usernameKey: `u${i}`, createdAt: at(i) }),
+      )
+      const created = await fixture.store.transaction((tx) => tx.users.createMany(many))
+      assert.equal(created.length, 1201)
+      assert.equal(await users.count(), 1201)
+      const last = many[1200]
+      assert.equal(
+        (await users.findByEmailWithPassword(last?.email ?? ''))?.createdAt.getTime(),
+        at(1200).getTime(),
+      )
+      assert.deepEqual(await users.findById(created[600]?.id ?? ''), created[600])
+
+      // The clash is in the third chunk: the first two, already inserted, are rolled back too.
+      const clashing = Array.from({ length: 1100 }, () => newUser())
+      clashing[1050] = newUser({ email: last?.email ?? '' })
+      const insert = (batch: typeof many) =>
+        fixture.store.transaction((tx) => tx.users.createMany(batch))
+      await rejectsWithCode(insert(clashing), 'email_taken')
+      clashing[1050] = newUser({ username: 'U7', usernameKey: 'u7' })
+      await rejectsWithCode(insert(clashing), 'username_taken')
+      assert.equal(await users.count(), 1201)
+      assert.deepEqual(await users.createMany([]), [])
+    })
+
     it('lets exactly one of 10 concurrent registrations of one email win', async () => {
       const { users } = fixture.store
       const results = await concurrently(10, () =>
