@@ -38,6 +38,8 @@ export interface PhaseResult {
   readonly status: Record<string, number>
   readonly serverCores?: number
   readonly rssMaxMiB?: number
+  /** Share of the machine's CPU time the hypervisor stole during the phase (proc.ts). */
+  readonly stealPercent?: number
   readonly eventLoopDelay?: EventLoopDelay
 }
 
@@ -106,7 +108,7 @@ export async function measure(
   await probe(target.probePorts, '/reset')
   const sampler = sample(target.pids)
   const results = await Promise.all(entries.map(([, load]) => run(target.url, load, seconds)))
-  const { rss, cores } = sampler.stop()
+  const { rss, cores, stealPercent } = sampler.stop()
   const eventLoopDelay = await probe(target.probePorts, '/')
   return entries.map(([name, load], index) => {
     const result = results[index]
@@ -115,6 +117,7 @@ export async function measure(
       ...summarize(name, load, seconds, result),
       serverCores: Math.round(cores * 100) / 100,
       rssMaxMiB: Math.round(Math.max(0, ...rss)),
+      stealPercent: Math.round(stealPercent),
       ...(eventLoopDelay === undefined ? {} : { eventLoopDelay }),
     }
   })

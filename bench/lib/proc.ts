@@ -66,9 +66,23 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
 }
 
+/**
+ * The machine's CPU ticks so far, all cores together, and the part of them the hypervisor gave to
+ * other guests (`steal`, /proc/stat's eighth column). On this VM the host's speed drifts, and a
+ * phase measured while a third of the ticks are stolen answers at a fraction of its speed.
+ */
+export function hostTicks(): { steal: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? ''
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number)
+  return { steal: ticks[7] ?? 0, total: ticks.reduce((sum, tick) => sum + tick, 0) }
+}
+
 export interface Sampler {
-  /** Stops sampling; answers the RSS samples (MiB) and the cores used on average. */
-  stop(): { rss: number[]; cores: number }
+  /**
+   * Stops sampling; answers the RSS samples (MiB), the cores used on average and the share of the
+   * machine's CPU time stolen by the hypervisor meanwhile (%).
+   */
+  stop(): { rss: number[]; cores: number; stealPercent: number }
 }
 
 /** Samples RSS every `everyMs` over all `pids` (summed: a cluster is the primary plus workers). */
@@ -76,6 +90,7 @@ export function sample(pids: () => readonly number[], everyMs = 500): Sampler {
   const rss: number[] = []
   const cpu = (): number => pids().reduce((sum, pid) => sum + safe(() => cpuSeconds(pid)), 0)
   const cpuStart = cpu()
+  const hostStart = safeTicks()
   const started = process.hrtime.bigint()
   const timer = setInterval(() => {
     rss.push(pids().reduce((sum, pid) => sum + safe(() => rssMiB(pid)), 0))
@@ -84,8 +99,19 @@ export function sample(pids: () => readonly number[], everyMs = 500): Sampler {
     stop() {
       clearInterval(timer)
       const seconds = Number(process.hrtime.bigint() - started) / 1e9
-      return { rss, cores: (cpu() - cpuStart) / seconds }
+      const host = safeTicks()
+      const total = host.total - hostStart.total
+      const stealPercent = total > 0 ? ((host.steal - hostStart.steal) / total) * 100 : 0
+      return { rss, cores: (cpu() - cpuStart) / seconds, stealPercent }
     },
+  }
+}
+
+function safeTicks(): { steal: number; total: number } {
+  try {
+    return hostTicks()
+  } catch {
+    return { steal: 0, total: 0 } // no /proc/stat (not Linux): reported as 0
   }
 }
 

@@ -33,7 +33,7 @@ function row(label: string, phase: PhaseResult, ratio: string): string {
   const status = Object.entries(phase.status)
     .map(([code, count]) => `${code}×${count}`)
     .join(' ')
-  return `| ${label} | ${phase.name} | ${phase.connections} | ${phase.rps} | ${phase.p50} | ${phase.p99} | ${status} | ${ratio} | ${eld === undefined ? '-' : `${eld.p99}`} | ${phase.serverCores ?? '-'} | ${phase.rssMaxMiB ?? '-'} |`
+  return `| ${label} | ${phase.name} | ${phase.connections} | ${phase.rps} | ${phase.p50} | ${phase.p99} | ${status} | ${ratio} | ${eld === undefined ? '-' : `${eld.p99}`} | ${phase.serverCores ?? '-'} | ${phase.rssMaxMiB ?? '-'} | ${phase.stealPercent ?? '-'} |`
 }
 
 // The login and /auth/me phases have baselines measured right around them (their bracket);
@@ -115,7 +115,7 @@ function clusterShare(results: ServerResults, bareCluster: PhaseResult): string 
 export function renderMarkdown(report: BenchReport): string {
   const { bare, bareWithHeaders, bareCluster, argon2 } = report.baselines
   const head =
-    '| server | phase | conns | req/s | p50 ms | p99 ms | status | ratio | loop delay p99 ms | server cores | RSS max MiB |\n|---|---|---|---|---|---|---|---|---|---|---|'
+    '| server | phase | conns | req/s | p50 ms | p99 ms | status | ratio | loop delay p99 ms | server cores | RSS max MiB | host steal % |\n|---|---|---|---|---|---|---|---|---|---|---|---|'
   const rows = [row('baseline', bare, '100% (HTTP ceiling)')]
   if (bareWithHeaders !== undefined) {
     rows.push(row('baseline', bareWithHeaders, `${pct(bareWithHeaders.rps / bare.rps)} of bare`))

@@ -79,7 +79,8 @@ export async function runServerPhases(options: {
     console.log(
       `[${workers > 0 ? `${workers} workers` : 'single'}] ${phase.name}: ${phase.rps} req/s, ` +
         `p50 ${phase.p50} ms, p99 ${phase.p99} ms, non2xx ${phase.non2xx}, ` +
-        `eld p99 ${phase.eventLoopDelay?.p99 ?? '-'} ms, cores ${phase.serverCores}`,
+        `eld p99 ${phase.eventLoopDelay?.p99 ?? '-'} ms, cores ${phase.serverCores}, ` +
+        `steal ${phase.stealPercent ?? '-'}%`,
     )
   const phases: PhaseResult[] = []
   const run = async (loads: Parameters<typeof measure>[1], warmup = settings.warmup) => {
