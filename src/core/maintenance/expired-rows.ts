@@ -19,8 +19,9 @@ export const TOKEN_RETENTION_MS = DAY_MS
  * How long a login-throttle key is kept after its last attempt, once no lock is in force. Keys of
  * identifiers that never sign in (typos, unknown users, a credential-stuffing list) would
  * otherwise stay for ever. Forgetting a key gives its attacker the free attempts and the doubling
- * delays once more, ~15 guesses with the default policy, less than the 96 that a day of waiting
- * out the 15-minute cap allows: waiting a day to be forgotten never beats guessing on.
+ * delays once more, ~16 guesses in 17 minutes with the default policy: fewer than the 96 that the
+ * day of waiting would have allowed at the 15-minute cap, so waiting to be forgotten never beats
+ * guessing on.
  */
 export const THROTTLE_IDLE_MS = DAY_MS
 
