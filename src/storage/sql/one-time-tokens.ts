@@ -5,7 +5,8 @@ import type {
   OneTimeTokenPurpose,
 } from '../../core/types.js'
 import { parseScalarRecord, serializeScalarRecord, toHex } from './rows.js'
-import { atomically, deleteBatch, type SqlContext } from './sql-context.js'
+import { deleteExpiredRows } from './delete-expired.js'
+import { atomically, type SqlContext } from './sql-context.js'
 
 export class SqlOneTimeTokenStore implements OneTimeTokenStore {
   readonly #context: SqlContext
@@ -82,32 +83,13 @@ export class SqlOneTimeTokenStore implements OneTimeTokenStore {
     return voidUnused(this.#context.db, userId, purpose, now)
   }
 
-  /**
-   * As for sessions (sessions.ts): the hashes first, then the rows, in one transaction, both by
-   * `one_time_tokens_expires_at_idx`; the delete checks the expiry again.
-   */
   async deleteExpired(before: Date, limit: number): Promise<number> {
-    const cutoff = before.getTime()
-    return atomically(this.#context, async ({ db }) => {
-      const rows = await db
-        .selectFrom('one_time_tokens')
-        .select('token_hash')
-        .where('expires_at', '<', cutoff)
-        .orderBy('expires_at')
-        .limit(deleteBatch(limit))
-        .execute()
-      if (rows.length === 0) return 0
-      const result = await db
-        .deleteFrom('one_time_tokens')
-        .where(
-          'token_hash',
-          'in',
-          rows.map((row) => row.token_hash),
-        )
-        .where('expires_at', '<', cutoff)
-        .executeTakeFirst()
-      return Number(result.numDeletedRows)
-    })
+    return deleteExpiredRows(
+      this.#context,
+      { table: 'one_time_tokens', key: 'token_hash' },
+      before.getTime(),
+      limit,
+    )
   }
 }
 

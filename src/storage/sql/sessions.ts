@@ -4,7 +4,8 @@ import { SESSION_COLUMNS, toHex, toSession, toUser } from './rows.js'
 import type { CompiledQuery, Kysely } from 'kysely'
 import type { Database, SessionsTable } from './schema.js'
 import { PreparedQuery } from './prepared-query.js'
-import { atomically, deleteBatch, lockUserRow, type SqlContext } from './sql-context.js'
+import { deleteExpiredRows } from './delete-expired.js'
+import { atomically, lockUserRow, type SqlContext } from './sql-context.js'
 
 function findWithUserQuery(db: Kysely<Database>, id: string) {
   return db
@@ -210,32 +211,13 @@ export class SqlSessionStore implements SessionStore {
     return rows.map(toSession)
   }
 
-  /**
-   * The ids first, then the rows, in one transaction: PostgreSQL has no `DELETE … LIMIT`, and
-   * MySQL takes no `LIMIT` in an `IN` subquery. Both statements use `sessions_expires_at_idx`;
-   * refresh tokens go by their foreign key's `on delete cascade`.
-   */
+  /** Refresh tokens go with their sessions, by their foreign key's `on delete cascade`. */
   async deleteExpired(before: Date, limit: number): Promise<number> {
-    const cutoff = before.getTime()
-    return atomically(this.#context, async ({ db }) => {
-      const rows = await db
-        .selectFrom('sessions')
-        .select('id')
-        .where('expires_at', '<', cutoff)
-        .orderBy('expires_at')
-        .limit(deleteBatch(limit))
-        .execute()
-      if (rows.length === 0) return 0
-      const result = await db
-        .deleteFrom('sessions')
-        .where(
-          'id',
-          'in',
-          rows.map((row) => row.id),
-        )
-        .where('expires_at', '<', cutoff)
-        .executeTakeFirst()
-      return Number(result.numDeletedRows)
-    })
+    return deleteExpiredRows(
+      this.#context,
+      { table: 'sessions', key: 'id' },
+      before.getTime(),
+      limit,
+    )
   }
 }
