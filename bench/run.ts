@@ -33,7 +33,8 @@ export const settings = {
   // Logins in flight during the storm: all hash threads busy, all within the pool's queue
   // (PASSWORD_HASH_MAX_QUEUE defaults to 64 per thread), so none is refused.
   stormConnections: num('STORM_CONNECTIONS', 64),
-  // More than the pool holds (2 threads + 128 queued here): shows shedding (503 + Retry-After).
+  // More than the pool holds (2 threads holding 2 each + 128 queued here): shows shedding (503 +
+  // Retry-After).
   overloadConnections: num('OVERLOAD_CONNECTIONS', 200),
   soakSeconds: num('SOAK_SECONDS', 300),
   workers: num('WORKERS', 2),

@@ -48,6 +48,9 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
     minThreads: options.threads,
     maxThreads: options.threads,
     maxQueue: options.maxQueue,
+    // Each thread holds its next task, so it starts it the moment a hash ends instead of waiting
+    // for a busy event loop to hand it over (bench/README.md, login).
+    concurrentTasksPerWorker: 2,
     idleTimeout: Number.POSITIVE_INFINITY,
   })
   let dummyHash: Promise<string> | undefined
