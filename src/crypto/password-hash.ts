@@ -30,6 +30,16 @@ export function isCurrentArgon2Hash(hash: string, params: Argon2Params = ARGON2_
   )
 }
 
+/**
+ * With two or more threads, each holds its next task, so it starts it the moment a hash ends
+ * instead of waiting for a busy event loop to hand it over: +11% logins/s on two cores
+ * (docs/decisions/008, tenth pass). With one thread per process (`serve --workers 2` on two
+ * cores) holding measured worse, lower logins/s and a 2-3× p99, so a lone thread does not hold.
+ */
+export function tasksPerThread(threads: number): number {
+  return threads > 1 ? 2 : 1
+}
+
 function workerFile(): URL {
   // Under tsx (tests, development) this module is a .ts file and so is its worker.
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
@@ -48,9 +58,7 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
     minThreads: options.threads,
     maxThreads: options.threads,
     maxQueue: options.maxQueue,
-    // Each thread holds its next task, so it starts it the moment a hash ends instead of waiting
-    // for a busy event loop to hand it over (bench/README.md, login).
-    concurrentTasksPerWorker: 2,
+    concurrentTasksPerWorker: tasksPerThread(options.threads),
     idleTimeout: Number.POSITIVE_INFINITY,
   })
   let dummyHash: Promise<string> | undefined

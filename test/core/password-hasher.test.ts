@@ -19,16 +19,36 @@ describe('password hasher refusals', () => {
     const hasher = createPasswordHasher({ threads: 1, maxQueue: 1 })
     try {
       const stored = await hasher.hash('correct horse battery staple')
-      // One running on the thread, the next one held by it, one queued: the fourth is refused
-      // at once, and only the fourth.
+      // A lone thread holds no next task: one running, one queued, the third refused at once.
       const results = await Promise.allSettled(
-        [1, 2, 3, 4].map(() => hasher.verify(stored, 'correct horse battery staple')),
+        [1, 2, 3].map(() => hasher.verify(stored, 'correct horse battery staple')),
       )
       assert.deepEqual(
         results.map((r) => r.status),
-        ['fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
+        ['fulfilled', 'fulfilled', 'rejected'],
       )
-      const [, , , refused] = results
+      const [, , refused] = results
+      assert.ok(refused?.status === 'rejected' && isServiceUnavailable(refused.reason))
+    } finally {
+      await hasher.close()
+    }
+  })
+
+  it('lets each of two or more threads hold its next task, within the same refusal', async () => {
+    const hasher = createPasswordHasher({ threads: 2, maxQueue: 1 })
+    try {
+      const password = 'correct horse battery staple'
+      const stored = await hasher.hash(password)
+      await Promise.all([hasher.verify(stored, password), hasher.verify(stored, password)])
+      // Two running, two held (one per thread), one queued: the sixth is refused at once.
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4, 5, 6].map(() => hasher.verify(stored, password)),
+      )
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
+      )
+      const refused = results[5]
       assert.ok(refused?.status === 'rejected' && isServiceUnavailable(refused.reason))
     } finally {
       await hasher.close()
