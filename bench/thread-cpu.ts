@@ -4,7 +4,8 @@
 //   node --import tsx bench/thread-cpu.ts login|me-bearer|me-cookie|refresh|bare|bare-headers
 //   env: PORT (3200; the probe uses PORT + 100), DURATION (10), WARMUP (2; 20 for login, as in
 //   `npm run bench`: bench/run.ts says why), CONNECTIONS (32; 1 measures a login's CPU without
-//   other logins' hashes competing for the cores)
+//   other logins' hashes competing for the cores), WORKERS (0; N runs `serve --workers N` and
+//   sums the threads of every worker: "main" is then each worker's event loop)
 //
 // `bare` and `bare-headers` measure the HTTP ceiling (bench/bare-fastify.ts) the same way, so
 // that /auth/me's CPU per request can be set beside the bare route's measured at the same time.
@@ -22,16 +23,19 @@ import { startServer, type RunningServer } from './lib/server.ts'
 
 type ThreadKind = 'main' | 'hash' | 'other'
 
-/** CPU seconds so far of each thread of `pid`, keyed by thread id. */
-function threadSeconds(pid: number): Map<string, { kind: ThreadKind; seconds: number }> {
+/** CPU seconds so far of each thread of the processes `pids`, keyed by thread id. */
+function threadSeconds(
+  pids: readonly number[],
+): Map<string, { kind: ThreadKind; seconds: number }> {
   const threads = new Map<string, { kind: ThreadKind; seconds: number }>()
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
-    // Fields after the command name, which is in parentheses: utime 11, stime 12, nice 16.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const kind: ThreadKind = tid === String(pid) ? 'main' : fields[16] === '10' ? 'hash' : 'other'
-    threads.set(tid, { kind, seconds: (Number(fields[11]) + Number(fields[12])) / 100 })
-  }
+  for (const pid of pids)
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      // Fields after the command name, which is in parentheses: utime 11, stime 12, nice 16.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const kind: ThreadKind = tid === String(pid) ? 'main' : fields[16] === '10' ? 'hash' : 'other'
+      threads.set(tid, { kind, seconds: (Number(fields[11]) + Number(fields[12])) / 100 })
+    }
   return threads
 }
 
@@ -46,6 +50,7 @@ const duration = Number(process.env['DURATION'] ?? '10')
 const warmup = Number(process.env['WARMUP'] ?? (phase === 'login' ? '20' : '2'))
 const bare = phase.startsWith('bare')
 const connections = Number(process.env['CONNECTIONS'] ?? '32')
+const workers = Number(process.env['WORKERS'] ?? '0')
 
 /** The bare route in its own process, shaped like a RunningServer for `measure`. */
 async function startBare(): Promise<RunningServer> {
@@ -79,14 +84,16 @@ async function loadFor(server: RunningServer): Promise<Load> {
   return meLoad(connections, session, phase === 'me-bearer' ? 'bearer' : 'cookie', checks)
 }
 
-const server = bare ? await startBare() : await startServer({ port, probePort: port + 100 })
+const server = bare
+  ? await startBare()
+  : await startServer({ port, probePort: port + 100, workers })
 const checks = newChecks()
 try {
   const load = await loadFor(server)
   if (warmup > 0) await measure(server, { warmup: load }, warmup, 0)
-  const before = threadSeconds(server.process.pid)
+  const before = threadSeconds(server.pids())
   const [result] = await measure(server, { [phase]: load }, duration, 0)
-  const after = threadSeconds(server.process.pid)
+  const after = threadSeconds(server.pids())
   if (result === undefined) throw new Error('no result')
   const perRequest: Record<ThreadKind, number> = { main: 0, hash: 0, other: 0 }
   for (const [tid, now] of after) {
@@ -98,7 +105,9 @@ try {
       checkout: process.cwd(),
       port,
       phase,
+      workers,
       rps: result.rps,
+      p99: result.p99,
       cpuMicrosecondsPerRequest: {
         main: us(perRequest.main),
         hash: us(perRequest.hash),

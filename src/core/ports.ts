@@ -251,9 +251,13 @@ export interface PasswordVerifyResult {
 /** argon2id off the event loop. A full queue throws `AuthError('service_unavailable')`. */
 export interface PasswordHasher {
   hash(password: string): Promise<string>
-  verify(hash: string, password: string): Promise<PasswordVerifyResult>
+  /**
+   * `signal`: the caller has gone away (RequestContext.signal). A check still waiting for a
+   * thread is then dropped and rejects; one already running finishes.
+   */
+  verify(hash: string, password: string, signal?: AbortSignal): Promise<PasswordVerifyResult>
   /** Spends the same work as a real verify; used for unknown users. */
-  verifyDummy(password: string): Promise<void>
+  verifyDummy(password: string, signal?: AbortSignal): Promise<void>
   /** True while new work would be refused (queue full): callers shed before doing any I/O. */
   saturated?(): boolean
   close(): Promise<void>

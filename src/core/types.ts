@@ -166,6 +166,11 @@ export interface UserQuery {
 export interface RequestContext {
   readonly ip: string | null
   readonly userAgent: string | null
+  /**
+   * Aborts when the client has gone away before its answer. Work that has not started yet (a
+   * login's password check waiting for a hash thread) is then dropped instead of done for no one.
+   */
+  readonly signal?: AbortSignal
 }
 
 /** The settings the per-account login throttle works with. */

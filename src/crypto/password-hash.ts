@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Piscina } from 'piscina'
 import { AuthError } from '../core/errors.js'
 import type { PasswordHasher, PasswordVerifyResult } from '../core/ports.js'
+import { AbandonedTaskError, AdmissionQueue, QueueFullError } from './admission-queue.js'
 import type { Argon2Params, PasswordTask } from './password-worker.js'
 
 /** OWASP Password Storage Cheat Sheet / ASVS 5.0 App. C: argon2id, 19 MiB, 2 passes, 1 lane. */
@@ -10,7 +11,10 @@ export const ARGON2_PARAMS: Argon2Params = { memoryCost: 19456, timeCost: 2, par
 export interface PasswordHasherOptions {
   /** Worker threads; the default is one per core. */
   readonly threads: number
-  /** Tasks allowed to wait; past it callers get `service_unavailable` instead of piling up. */
+  /**
+   * Tasks allowed to wait beyond the ones the threads hold; past it callers get
+   * `service_unavailable` instead of piling up.
+   */
   readonly maxQueue: number
   readonly params?: Argon2Params
 }
@@ -53,14 +57,22 @@ export interface WorkerPasswordHasher extends PasswordHasher {
 
 export function createPasswordHasher(options: PasswordHasherOptions): WorkerPasswordHasher {
   const params = options.params ?? ARGON2_PARAMS
+  const perThread = tasksPerThread(options.threads)
   const pool = new Piscina<PasswordTask, string | boolean>({
     filename: workerFile().href,
     minThreads: options.threads,
     maxThreads: options.threads,
-    maxQueue: options.maxQueue,
-    concurrentTasksPerWorker: tasksPerThread(options.threads),
+    concurrentTasksPerWorker: perThread,
     idleTimeout: Number.POSITIVE_INFINITY,
   })
+  // Piscina is handed only what its threads hold; everything else waits here, where a login
+  // whose client has gone away is dropped before it costs a hash (admission-queue.ts).
+  const queue = new AdmissionQueue<PasswordTask, string | boolean>(
+    options.threads * perThread,
+    options.maxQueue,
+    (task) => pool.run(task),
+  )
+  let closed = false
   let dummyHash: Promise<string> | undefined
 
   function busy(cause?: unknown): AuthError {
@@ -71,18 +83,27 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
     })
   }
 
-  async function run(task: PasswordTask): Promise<string | boolean> {
+  async function run(task: PasswordTask, signal?: AbortSignal): Promise<string | boolean> {
+    if (closed) throw busy()
     try {
-      return await pool.run(task)
+      return await queue.run(task, signal)
     } catch (error) {
-      // Piscina refuses at once when its queue is full: shed load rather than queue for seconds.
-      // It also fails every task still queued when the pool is destroyed at shutdown: those
-      // callers get the same 503, which asks them to come back, not a 500.
+      // A full queue refuses at once: shed load rather than queue for seconds. Piscina fails
+      // every task still running when the pool is destroyed at shutdown, and close() refuses the
+      // waiting ones: those callers get the same 503, which asks them to come back, not a 500.
       if (
-        error instanceof Error &&
-        /queue is at limit|terminating worker thread/i.test(error.message)
+        error instanceof QueueFullError ||
+        (error instanceof Error && /terminating worker thread/i.test(error.message))
       )
         throw busy(error)
+      // Nobody is left to read the answer; a 503 all the same, should anything still try.
+      if (error instanceof AbandonedTaskError) {
+        throw new AuthError('service_unavailable', {
+          detail: 'The request was abandoned before its password was checked.',
+          retryAfterSeconds: 1,
+          cause: error,
+        })
+      }
       throw error
     }
   }
@@ -95,18 +116,24 @@ export function createPasswordHasher(options: PasswordHasherOptions): WorkerPass
 
   return {
     hash,
-    queueDepth: () => pool.queueSize,
-    async verify(storedHash: string, password: string): Promise<PasswordVerifyResult> {
-      const valid = (await run({ op: 'verify', hash: storedHash, password })) === true
+    queueDepth: () => queue.waiting,
+    async verify(
+      storedHash: string,
+      password: string,
+      signal?: AbortSignal,
+    ): Promise<PasswordVerifyResult> {
+      const valid = (await run({ op: 'verify', hash: storedHash, password }, signal)) === true
       return { valid, needsRehash: valid && !isCurrentArgon2Hash(storedHash, params) }
     },
-    async verifyDummy(password: string): Promise<void> {
+    async verifyDummy(password: string, signal?: AbortSignal): Promise<void> {
       dummyHash ??= hash(randomBytes(32).toString('base64url'))
-      await run({ op: 'verify', hash: await dummyHash, password })
+      await run({ op: 'verify', hash: await dummyHash, password }, signal)
     },
-    // Every thread busy and the queue full: the next task would be refused anyway.
-    saturated: () => pool.queueSize >= options.maxQueue,
+    // Every slot busy and the queue full: the next task would be refused anyway.
+    saturated: () => queue.full,
     async close(): Promise<void> {
+      closed = true
+      queue.rejectWaiting(busy())
       await pool.destroy()
     },
   }

@@ -38,6 +38,25 @@ export function requestContext(request: FastifyRequest): RequestContext {
   return { ip: request.ip, userAgent }
 }
 
+/**
+ * `requestContext` with a signal that aborts if the connection closes before the answer has been
+ * written: a login still waiting for a hash thread is then dropped instead of hashed for no one
+ * (a client that timed out, a load generator that stopped). Only the routes that check a
+ * password take it; the controller and the listener are work the other routes need not do.
+ */
+export function abandonableRequestContext(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): RequestContext {
+  const controller = new AbortController()
+  const response = reply.raw
+  // 'close' also follows a completed answer; only an unfinished one means the client left.
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort()
+  })
+  return { ...requestContext(request), signal: controller.signal }
+}
+
 function notAuthenticated(): AuthError {
   return new AuthError('not_authenticated', { detail: 'Sign in to continue.' })
 }

@@ -55,6 +55,30 @@ describe('password hasher refusals', () => {
     }
   })
 
+  it('drops a queued check whose caller has gone away, and frees its place', async () => {
+    const hasher = createPasswordHasher({ threads: 1, maxQueue: 1 })
+    try {
+      const password = 'correct horse battery staple'
+      const stored = await hasher.hash(password)
+      const running = hasher.verify(stored, password)
+      const gone = new AbortController()
+      const abandoned = hasher.verify(stored, password, gone.signal)
+      assert.equal(hasher.queueDepth(), 1)
+      assert.equal(hasher.saturated?.(), true)
+      gone.abort()
+      await assert.rejects(abandoned, (error) => isServiceUnavailable(error))
+      assert.equal(hasher.queueDepth(), 0)
+      // The place is free again: without the drop this third check would be refused.
+      const results = await Promise.allSettled([running, hasher.verify(stored, password)])
+      assert.deepEqual(
+        results.map((r) => (r.status === 'fulfilled' ? r.value.valid : r.status)),
+        [true, true],
+      )
+    } finally {
+      await hasher.close()
+    }
+  })
+
   it('answers service_unavailable, not an internal error, to tasks still queued at close', async () => {
     const hasher = createPasswordHasher({ threads: 1, maxQueue: 16 })
     const stored = await hasher.hash('correct horse battery staple')

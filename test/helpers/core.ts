@@ -48,8 +48,8 @@ function countingHasher(inner: PasswordHasher): CountingHasher {
   return {
     calls,
     hash: (p) => (calls.hash++, inner.hash(p)),
-    verify: (h, p) => (calls.verify++, inner.verify(h, p)),
-    verifyDummy: (p) => (calls.dummy++, inner.verifyDummy(p)),
+    verify: (h, p, signal) => (calls.verify++, inner.verify(h, p, signal)),
+    verifyDummy: (p, signal) => (calls.dummy++, inner.verifyDummy(p, signal)),
     close: () => inner.close(),
   }
 }

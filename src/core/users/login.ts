@@ -65,7 +65,7 @@ export async function loginWithPassword(
   }
   const account = await findAccount(ctx, identifier)
   if (account === null || account.passwordHash === null) {
-    await ctx.hasher.verifyDummy(input.password)
+    await ctx.hasher.verifyDummy(input.password, req.signal)
     await ctx.audit.transaction(req, async (_tx, record) => {
       await record({
         type: 'user.login_failed',
@@ -75,7 +75,7 @@ export async function loginWithPassword(
     })
     throw invalidCredentials()
   }
-  const verdict = await ctx.hasher.verify(account.passwordHash, input.password)
+  const verdict = await ctx.hasher.verify(account.passwordHash, input.password, req.signal)
   if (!verdict.valid) {
     await ctx.audit.transaction(req, async (_tx, record) => {
       await record({

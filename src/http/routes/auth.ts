@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { principalOf, requestContext } from '../guards.js'
+import { abandonableRequestContext, principalOf, requestContext } from '../guards.js'
 import { clearSessionCookie, setSessionCookie } from '../cookies.js'
 import { LOGIN_LIMITS, REFRESH_LIMITS, REGISTER_LIMITS } from '../rate-limit.js'
 import type { RouteDeps } from '../route-deps.js'
@@ -55,7 +55,10 @@ export function authRoutes(instance: FastifyInstance, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const result = await auth.login(decodeLogin(request.body), requestContext(request))
+      const result = await auth.login(
+        decodeLogin(request.body),
+        abandonableRequestContext(request, reply),
+      )
       if (result.kind === 'mfa_required') return reply.send(encodeMfaRequired(result))
       setSessionCookie(reply, result.tokens)
       return reply.send(encodeTokens(result.tokens))

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { LoginInput, LoginResult } from '../../core/auth-api.js'
 import { AuthError } from '../../core/errors.js'
 import { setSessionCookie } from '../../http/cookies.js'
-import { requestContext } from '../../http/guards.js'
+import { abandonableRequestContext, requestContext } from '../../http/guards.js'
 import { LOGIN_LIMITS } from '../../http/rate-limit.js'
 import type { FormState } from '../../views/model.js'
 import { EMPTY_FORM } from '../../views/model.js'
@@ -82,7 +82,11 @@ export function loginPageRoutes(app: FastifyInstance, deps: PageDeps): void {
     if (missing !== null) return show(request, reply, { values, errors: missing }, next, 422)
     try {
       const input = loginInput(text(form, 'identifier'), text(form, 'password'))
-      return afterPassword(reply, await auth.login(input, requestContext(request)), next)
+      return afterPassword(
+        reply,
+        await auth.login(input, abandonableRequestContext(request, reply)),
+        next,
+      )
     } catch (error) {
       const shown = formStateOf(error, values, {
         invalid_credentials: { form: 'The email, username or password is not right.' },
