@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { bearer, makeTestServer, signUp, type TestServer } from '../helpers/app.ts'
 
 const METRICS_TOKEN = 'a-scrape-token-for-tests'
@@ -42,18 +42,13 @@ async function sendLogin(port: number, n: number): Promise<Socket> {
 }
 
 describe('abandoned logins', () => {
-  const servers: TestServer[] = []
-  after(async () => {
-    for (const server of servers) await server.cleanup()
-  })
-
-  it('are dropped from the hash queue when their connection closes', async () => {
+  it('are dropped from the hash queue when their connection closes', async (t) => {
     const server = await makeTestServer({
       METRICS: 'on',
       METRICS_TOKEN,
       PASSWORD_HASH_THREADS: '1',
     })
-    servers.push(server)
+    t.after(() => server.cleanup())
     await server.app.listen({ port: 0, host: '127.0.0.1' })
     const address = server.app.server.address()
     assert.ok(address !== null && typeof address === 'object')
